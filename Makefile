@@ -29,7 +29,7 @@ COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
 COMPARISON_FIGURES := $(foreach f,tertiary_value_added tertiary_share retail trade,figures/comparison_2020_$(f).png)
 REPORT := reports/mid_term_evaluation.html
 
-.PHONY: help venv report test lab clean distclean
+.PHONY: help venv browser report test lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,8 +64,16 @@ $(REPORT): $(EXECUTED)/90_report.ipynb $(ANALYSIS) $(VENV_STAMP)
 report: $(REPORT) ## Build reports/mid_term_evaluation.html (sets up .venv if needed)
 
 # ---- working with it -----------------------------------------------------------------------
-test: $(VENV_STAMP) ## Run the test suite (sets up .venv if needed)
+test: $(VENV_STAMP) browser ## Run the test suite (sets up .venv and Chromium if needed)
 	$(PY) -m pytest
+
+# The browser tests drive Debian's Chromium; CJK fonts let it draw the report's Chinese text.
+browser: ## Install Debian's chromium and CJK fonts for the browser tests, if missing
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "▶ installing chromium and fonts-noto-cjk (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "The browser tests need Chromium: install the Debian packages chromium and fonts-noto-cjk (as root)." >&2; exit 1; fi
 
 lab: $(VENV_STAMP) ## Start JupyterLab with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)

@@ -318,5 +318,5 @@ def raise_on_violations(checks: pd.DataFrame, file: str) -> None:
         f"{first['region_zh']}: {first['check_zh']} fails — printed {first['expected']}, components sum to "
         f"{first['recomputed']} (difference {first['difference']:+g}, rounding explains at most {first['tolerance']:g}){more}",
         row=int(first["source_line"]),
-        column=first["region_zh"],
+        column=catalogue.region(first["region_code"])["short_zh"],
     )

@@ -95,12 +95,14 @@ def to_html(executed: str, html: str, no_input: bool) -> int:
     import nbformat
     from nbconvert import HTMLExporter
 
+    nb = nbformat.read(resolve(executed), as_version=4)
     exporter = HTMLExporter(
-        template_name="offline", extra_template_basedirs=[str(TEMPLATES)], embed_images=True,
+        # nbconvert accepts ISO 639-1 codes only ("zh", "en")
+        language_code=nb.metadata.get("language_code", "zh"), template_name="offline",
+        extra_template_basedirs=[str(TEMPLATES)], embed_images=True,
         exclude_input=no_input, exclude_input_prompt=no_input, exclude_output_prompt=no_input,
     )
-    nb = nbformat.read(resolve(executed), as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": nb.metadata.get("language_code", "zh-CN")})
+    body, _ = exporter.from_notebook_node(nb)
     atomic_write_text(resolve(html), body)
     print(f"✔ {relative(html)}", flush=True)
     return 0

@@ -1,0 +1,104 @@
+"""Notebooks executed through papermill, and Make as a real DAG."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+from tools import notebook_runner
+
+pytestmark = pytest.mark.pipeline
+CLEAN = "notebooks/01_clean_bureau_comparison.py"
+
+
+def reordered_table(table1_lines) -> str:
+    """表 1 with region columns in another order (全疆, 昌吉州, 乌鲁木齐), as a later bulletin might print it."""
+    out = []
+    for line in table1_lines:
+        cells = line.split("\t")
+        if len(cells) >= 4:
+            cells = cells[:-3] + [cells[-1], cells[-3], cells[-2]]
+        out.append("\t".join(cells))
+    return "\n".join(["2021 年公报摘录", "", *out, ""])
+
+
+def test_cleaning_notebook_cleans_another_file(tmp_path, table1_lines):
+    source = tmp_path / "bulletin_2021.txt"
+    source.write_text(reordered_table(table1_lines), encoding="utf-8")
+    out = tmp_path / "processed" / "comparison_2021.csv"
+    code = notebook_runner.execute(CLEAN, str(tmp_path / "run.ipynb"),
+                                   {"input_path": str(source), "output_path": str(out), "year": 2021, "source_id": "test_bulletin"})
+    assert code == 0
+    data = pd.read_csv(out, dtype={"region_code": str})
+    assert len(data) == 33 and set(data["year"]) == {2021} and set(data["source_id"]) == {"test_bulletin"}
+    v = data.set_index(["region_code", "indicator_id"])["value"]
+    assert v[("650100", "goods_exports")] == pytest.approx(45.22)
+    assert v[("652300", "tertiary_value_added")] == pytest.approx(563.51)
+    checks = pd.read_csv(tmp_path / "processed" / "comparison_2021_checks.csv")
+    assert (checks["verdict"] == "rounding").sum() == 1
+
+
+@pytest.mark.parametrize("fault, expected", [
+    (lambda t: t.replace("1043.51", "1043.5l", 1), "line 6, column '乌鲁木齐': expected a number"),
+    (lambda t: t.replace("\t33.87", "\t43.87", 1), "城镇消费品零售额 + 乡村消费品零售额 = 社会消费品零售总额 fails"),
+])
+def test_bad_input_fails_the_notebook_and_keeps_outputs(tmp_path, table1_lines, monkeypatch, capsys, fault, expected):
+    monkeypatch.setattr(notebook_runner, "FAILED_NOTEBOOKS", tmp_path / "failed")
+    source = tmp_path / "broken.txt"
+    source.write_text(fault("\n".join(table1_lines)), encoding="utf-8")
+    out = tmp_path / "processed" / "comparison.csv"
+    out.parent.mkdir()
+    out.write_text("previous contents\n")
+    code = notebook_runner.execute(CLEAN, str(tmp_path / "nb" / "run.ipynb"),
+                                   {"input_path": str(source), "output_path": str(out)})
+    err = capsys.readouterr().err
+    assert code == 1
+    assert expected in err and "broken.txt" in err and "failed in cell" in err
+    assert out.read_text() == "previous contents\n"
+    assert not (tmp_path / "processed" / "comparison_checks.csv").exists()
+    assert (tmp_path / "failed" / "run.ipynb").exists()
+    assert not (tmp_path / "nb" / "run.ipynb").exists()
+
+
+def test_invalid_parameter_is_explained(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(notebook_runner, "FAILED_NOTEBOOKS", tmp_path / "failed")
+    code = notebook_runner.execute(CLEAN, str(tmp_path / "run.ipynb"), {"year": "2020"})
+    assert code == 1
+    assert "parameter 'year' = '2020' (str): expected int" in capsys.readouterr().err
+
+
+def make(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=paths.ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHON": sys.executable})
+
+
+def test_second_make_report_does_nothing(built_report):
+    started = time.perf_counter()
+    result = make("report")
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    assert "▶" not in result.stdout and "notebook_runner" not in result.stdout
+    assert elapsed < 1.0
+    assert make("-q", "report").returncode == 0  # make itself says: up to date
+
+
+def ran(result: subprocess.CompletedProcess) -> set[str]:
+    """Names of the notebooks a make run executed (the runner prints one ▶ line each)."""
+    return set(re.findall(r"▶ notebooks/(\w+)\.py", result.stdout))
+
+
+def test_a_change_reruns_only_what_depends_on_it(built_report):
+    (paths.NOTEBOOKS / "02_compare_2020.py").touch()
+    result = make("report")
+    assert result.returncode == 0, result.stderr
+    assert ran(result) == {"02_compare_2020", "90_report"}
+    paths.PLAN_TEXT.touch()
+    result = make("report")
+    assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "90_report"}
+    assert ran(make("report")) == set()
