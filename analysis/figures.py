@@ -39,3 +39,72 @@ def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, va
     ax.margins(y=0.12)
     fig.tight_layout()
     return fig
+
+
+def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str = "zh"):
+    """Actuals, plan path, fitted trends with their 80% bands, stress and required paths, target.
+
+    ``table`` is a scenario table (:data:`analysis.scenarios.SCENARIO_COLUMNS`).
+    """
+    from analysis.scenarios import SCENARIO_LABELS
+    from analysis.style import SCENARIO_COLOURS
+
+    label = {k: v[0 if language == "zh" else 1] for k, v in SCENARIO_LABELS.items()}
+    styles = {
+        "plan": dict(color=SCENARIO_COLOURS["plan"], linestyle="--", marker=None),
+        "trend_loglinear": dict(color=SCENARIO_COLOURS["trend"], linestyle="-", marker=None),
+        "trend_damped": dict(color="#8e44ad", linestyle="-", marker=None),
+        "stress": dict(color=SCENARIO_COLOURS["stress"], linestyle=":", marker=None),
+        "required": dict(color=SCENARIO_COLOURS["target"], linestyle="-.", marker=None),
+    }
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for scenario, kw in styles.items():
+        part = table[table["scenario"] == scenario].sort_values("year")
+        if part.empty:
+            continue
+        ax.plot(part["year"], part["value"], label=label[scenario], linewidth=1.8, **kw)
+        band = part.dropna(subset=["lower", "upper"])
+        if not band.empty:
+            ax.fill_between(band["year"], band["lower"], band["upper"], color=kw["color"], alpha=0.15, linewidth=0)
+    actual = table[table["scenario"] == "actual"].sort_values("year")
+    ax.plot(actual["year"], actual["value"], "o-", color=SCENARIO_COLOURS["actual"], label=label["actual"], zorder=5)
+    target = table[table["scenario"] == "target"]
+    if not target.empty:
+        ax.scatter(target["year"], target["value"], marker="*", s=180, color=SCENARIO_COLOURS["target"], zorder=6,
+                   label=label["target"])
+    years = table["year"].astype(int)
+    ax.set_xticks(range(int(years.min()), int(years.max()) + 1))
+    ax.set_xlabel("年份" if language == "zh" else "year")
+    ax.set_ylabel(unit)
+    ax.set_title(title)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def required_vs_achievable_chart(sweep: pd.DataFrame, targets: dict[str, float], achievable: dict[str, float],
+                                 labels: dict[str, str], language: str = "zh"):
+    """Value reached in the target year at each constant growth rate, as % of the target.
+
+    ``sweep`` comes from :func:`analysis.growth.sweep_required_vs_achievable`. Each indicator
+    is a line (percent of its own target, so different units share one axis); a dotted vertical
+    line marks the growth it requires and a dot the rate its fitted trend achieved
+    (``achievable``, fraction per year, NaN when no trend could be fitted).
+    """
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    palette = sns.color_palette("tab10", n_colors=max(3, sweep["indicator_id"].nunique()))
+    for colour, (ind, grp) in zip(palette, sweep.groupby("indicator_id", sort=False)):
+        pct = grp["value_at_target_year"] / targets[ind] * 100
+        ax.plot(grp["rate"] * 100, pct, color=colour, label=labels.get(ind, ind))
+        ax.axvline(float(grp["required_rate"].iloc[0]) * 100, color=colour, linestyle=":", linewidth=1)
+        rate = achievable.get(ind, float("nan"))
+        if rate == rate:  # not NaN
+            ax.scatter([rate * 100], [float(np.interp(rate, grp["rate"], pct))], color=colour, zorder=5)
+    ax.axhline(100, color="#27ae60", linewidth=1)
+    ax.set_xlabel("年均增速（%）" if language == "zh" else "average annual growth (%)")
+    ax.set_ylabel("2025 年值占目标的百分比（%）" if language == "zh" else "2025 value as % of target")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
