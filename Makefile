@@ -27,9 +27,18 @@ EXECUTED := reports/notebooks
 COMPARISON := data/processed/bureau_comparison_2020.csv
 COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
 COMPARISON_FIGURES := $(foreach f,tertiary_value_added tertiary_share retail trade,figures/comparison_2020_$(f).png)
+RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulletins.csv data/raw/plan_text_observations.csv
+OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
+SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
+SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
+SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_IDS:%=figures/scenario_%.png)
+OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv figures/sweep_required_vs_achievable.png
+EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
 REPORT := reports/mid_term_evaluation.html
+REPORT_EN := reports/mid_term_evaluation.en.html
+INDEX := reports/index.html
 
-.PHONY: help venv browser report test lab clean distclean
+.PHONY: help venv browser report scenario test lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,22 +57,60 @@ $(VENV_STAMP): requirements.lock
 venv: $(VENV_STAMP) ## Create .venv from requirements.lock and register the Jupyter kernel
 
 # ---- pipeline ------------------------------------------------------------------------------
-$(COMPARISON) $(COMPARISON_CHECKS) &: notebooks/01_clean_bureau_comparison.py $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+# Each rule lists every input it reads; its outputs include the executed notebook (kept, with
+# code, for reviewers). The runner writes to temporary files and renames, so an interrupted
+# run never leaves a target that looks up to date.
+$(COMPARISON) $(COMPARISON_CHECKS) $(EXECUTED)/01_clean_bureau_comparison.ipynb &: notebooks/01_clean_bureau_comparison.py $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/01_clean_bureau_comparison.ipynb \
 	  -p input_path $(PLAN_TEXT) -p output_path $(COMPARISON)
 
-$(COMPARISON_FIGURES) &: notebooks/02_compare_2020.py $(COMPARISON) $(ANALYSIS) $(VENV_STAMP)
+$(COMPARISON_FIGURES) $(EXECUTED)/02_compare_2020.ipynb &: notebooks/02_compare_2020.py $(COMPARISON) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/02_compare_2020.ipynb -p comparison_path $(COMPARISON) -p figures_dir figures
 
-$(EXECUTED)/90_report.ipynb: notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
-	$(RUN) execute $< $@
+$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/10_clean_observations.ipynb
 
-$(REPORT): $(EXECUTED)/90_report.ipynb $(ANALYSIS) $(VENV_STAMP)
-	$(RUN) html $< $@ --no-input
+# One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
+# several targets: one recipe run makes all of them).
+data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv figures/scenario_%.png $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/20_scenario_$*.ipynb -f params/scenario_$*.yaml
 
-report: $(REPORT) ## Build reports/mid_term_evaluation.html (sets up .venv if needed)
+$(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_overview.py $(SCENARIO_SUMMARIES) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/21_scenario_overview.ipynb
+
+$(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb
+
+REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
+  $(OVERVIEW) $(EVALUATION) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+
+$(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
+	$(RUN) execute $< $@ -p language zh
+
+$(EXECUTED)/90_report.en.ipynb: $(REPORT_INPUTS)
+	$(RUN) execute $< $@ -p language en
+
+# One export process for all HTML: the reports without code, every executed notebook with
+# code, and reports/index.html linking them.
+EXECUTED_NOTEBOOKS := $(EXECUTED)/01_clean_bureau_comparison.ipynb $(EXECUTED)/02_compare_2020.ipynb \
+  $(EXECUTED)/10_clean_observations.ipynb $(SCENARIO_IDS:%=$(EXECUTED)/20_scenario_%.ipynb) \
+  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
+
+$(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \
+	  --index $(INDEX) $(EXECUTED_NOTEBOOKS)
+
+report: $(REPORT) $(REPORT_EN) $(INDEX) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 
 # ---- working with it -----------------------------------------------------------------------
+# A researcher's own scenario: outputs go to reports/scenarios/<name>/, never over the report's.
+scenario: $(OBSERVATIONS) $(VENV_STAMP) ## Run the scenario notebook on your YAML: make scenario PARAMS=params/my_case.yaml
+	@test -n "$(PARAMS)" || { echo "usage: make scenario PARAMS=params/my_case.yaml" >&2; exit 2; }
+	@test -f "$(PARAMS)" || { echo "$(PARAMS): no such file" >&2; exit 2; }
+	name=$$(basename "$(PARAMS)" .yaml); out=reports/scenarios/$$name; \
+	$(RUN) execute notebooks/20_scenario.py $$out/$$name.ipynb -f "$(PARAMS)" -p output_dir $$out -p figures_dir $$out && \
+	$(RUN) html $$out/$$name.ipynb $$out/$$name.html
+
 test: $(VENV_STAMP) browser ## Run the test suite (sets up .venv and Chromium if needed)
 	$(PY) -m pytest
 

@@ -58,15 +58,19 @@ def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str
         "required": dict(color=SCENARIO_COLOURS["target"], linestyle="-.", marker=None),
     }
     fig, ax = plt.subplots(figsize=(8, 4.5))
+    actual = table[table["scenario"] == "actual"].sort_values("year")
     for scenario, kw in styles.items():
         part = table[table["scenario"] == scenario].sort_values("year")
         if part.empty:
             continue
+        if scenario.startswith("trend") and len(actual):
+            # draw projections from the last actual point so line and band join the data
+            last = actual.iloc[[-1]].assign(lower=actual["value"].iloc[-1], upper=actual["value"].iloc[-1])
+            part = pd.concat([last, part], ignore_index=True)
         ax.plot(part["year"], part["value"], label=label[scenario], linewidth=1.8, **kw)
         band = part.dropna(subset=["lower", "upper"])
         if not band.empty:
             ax.fill_between(band["year"], band["lower"], band["upper"], color=kw["color"], alpha=0.15, linewidth=0)
-    actual = table[table["scenario"] == "actual"].sort_values("year")
     ax.plot(actual["year"], actual["value"], "o-", color=SCENARIO_COLOURS["actual"], label=label["actual"], zorder=5)
     target = table[table["scenario"] == "target"]
     if not target.empty:

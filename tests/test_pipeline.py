@@ -98,7 +98,12 @@ def test_a_change_reruns_only_what_depends_on_it(built_report):
     result = make("report")
     assert result.returncode == 0, result.stderr
     assert ran(result) == {"02_compare_2020", "90_report"}
+    (paths.PARAMS / "scenario_retail_sales_total.yaml").touch()
+    result = make("report")
+    assert ran(result) == {"20_scenario", "21_scenario_overview", "90_report"}
+    assert result.stdout.count("▶ notebooks/20_scenario.py") == 1
     paths.PLAN_TEXT.touch()
     result = make("report")
-    assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "90_report"}
+    assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "10_clean_observations", "20_scenario",
+                           "21_scenario_overview", "30_evaluation", "90_report"}
     assert ran(make("report")) == set()

@@ -90,21 +90,85 @@ def execute(source: str, output: str, params: dict) -> int:
     return 0
 
 
+def _exporter(no_input: bool, language: str):
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        language_code=language,  # nbconvert accepts ISO 639-1 codes only ("zh", "en")
+        template_name="offline", extra_template_basedirs=[str(TEMPLATES)], embed_images=True,
+        exclude_input=no_input, exclude_input_prompt=no_input, exclude_output_prompt=no_input,
+    )
+
+
+def _language(nb) -> str:
+    """The report language: the papermill parameter ``language`` if the notebook has one, else zh."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    return params.get("language", "zh")
+
+
 def to_html(executed: str, html: str, no_input: bool) -> int:
     """Export an executed notebook to one self-contained, offline HTML file."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(resolve(executed), as_version=4)
-    exporter = HTMLExporter(
-        # nbconvert accepts ISO 639-1 codes only ("zh", "en")
-        language_code=nb.metadata.get("language_code", "zh"), template_name="offline",
-        extra_template_basedirs=[str(TEMPLATES)], embed_images=True,
-        exclude_input=no_input, exclude_input_prompt=no_input, exclude_output_prompt=no_input,
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter(no_input, _language(nb)).from_notebook_node(nb)
     atomic_write_text(resolve(html), body)
     print(f"✔ {relative(html)}", flush=True)
+    return 0
+
+
+def _title(nb, fallback: str) -> str:
+    """First heading of a notebook (its title), else ``fallback``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
+    """Export the reports (no code), every executed notebook (with code) and an index page.
+
+    One process and one exporter per mode for all files: starting nbconvert once per notebook
+    would cost more than the exports themselves.
+    """
+    import html as html_lib
+
+    import nbformat
+
+    for src, dst in reports:
+        to_html(src, dst, no_input=True)
+    with_code = _exporter(False, "zh")
+    index_path = resolve(index)
+    links = []
+    for path in executed:
+        nb = nbformat.read(resolve(path), as_version=4)
+        out = resolve(path).with_suffix(".html")
+        body, _ = with_code.from_notebook_node(nb)
+        atomic_write_text(out, body)
+        params = nb.metadata.get("papermill", {}).get("parameters", {})
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        links.append((out.relative_to(index_path.parent).as_posix(), _title(nb, out.stem), shown))
+    items = "\n".join(
+        f'<li><a href="{html_lib.escape(href)}">{html_lib.escape(title)}</a> <code>{html_lib.escape(href)}</code>'
+        f'<br><small>{html_lib.escape(params)}</small></li>' for href, title, params in links)
+    report_links = "\n".join(
+        f'<li><a href="{html_lib.escape(resolve(dst).relative_to(index_path.parent).as_posix())}">'
+        f'{html_lib.escape(resolve(dst).name)}</a></li>' for _, dst in reports)
+    page = f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>中期评估：报告与笔记本 / Mid-term evaluation: report and notebooks</title>
+<style>body{{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;max-width:50rem;margin:0 auto;padding:1rem;line-height:1.6}}
+code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</style></head>
+<body><h1>昌吉州“十四五”现代服务业发展规划中期评估</h1>
+<h2>报告 / Report</h2><ul>{report_links}</ul>
+<h2>已执行的笔记本（含代码）/ Executed notebooks with code</h2>
+<p>每个笔记本按其参数执行后的完整记录，供审核。/ Each notebook as executed, with its parameters, for audit.</p>
+<ul>{items}</ul></body></html>
+"""
+    atomic_write_text(index_path, page)
+    print(f"✔ {relative(index_path)} ({len(links)} notebooks)", flush=True)
     return 0
 
 
@@ -120,9 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     ht.add_argument("executed")
     ht.add_argument("html")
     ht.add_argument("--no-input", action="store_true", help="hide code cells and prompts (the report)")
+    pub = sub.add_parser("publish", help="export reports (no code), executed notebooks (with code) and an index")
+    pub.add_argument("--report", nargs=2, action="append", metavar=("EXECUTED", "HTML"), default=[])
+    pub.add_argument("--index", required=True)
+    pub.add_argument("executed", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "execute":
         return execute(args.source, args.output, parse_parameters(args.parameter, args.parameters_file))
+    if args.command == "publish":
+        return publish(args.report, args.index, args.executed)
     return to_html(args.executed, args.html, args.no_input)
 
 

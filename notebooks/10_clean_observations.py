@@ -1,0 +1,56 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (changji-services)
+#     language: python
+#     name: changji-services
+# ---
+
+# %% [markdown]
+# # 清洗 2020 年以后的公开数据与规划目标
+# *Cleaning published observations (bulletins, plan text) and the plan's 表 2 targets*
+#
+# 输入：`data/raw/` 中的公报摘录（每行一个数字及其来源页面）、规划原文中的引文锚点、规划原文的表 2。
+# 输出：统一单位的观测值长表（含限定词“约/突破”、期间、来源质量、重复值的选用规则）、未使用行及原因、
+# 19 项目标表。新增一行已发布数字（附来源）到 `data/raw/*_bulletins.csv` 并在
+# `data/raw/provenance.yml` 登记后重新运行 `make report`，所有情景与报告随之更新。
+
+# %% tags=["parameters"]
+raw_dir = "data/raw"
+observations_path = "data/processed/observations.csv"
+unused_path = "data/processed/observations_unused.csv"
+targets_path = "data/processed/plan_targets.csv"
+
+# %%
+from IPython.display import display
+
+from analysis import io, observations, paths, targets
+from analysis.parameters import check_parameter
+
+for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
+    check_parameter(_name, globals()[_name], str)
+
+# %%
+obs, unused = observations.build_observations(paths.resolve(raw_dir))
+plan_targets = targets.load_targets(paths.resolve(raw_dir) / paths.PLAN_TEXT.name)
+print(f"{len(obs)} observations ({int(obs['selected'].sum())} selected), {len(unused)} rows not used, "
+      f"{len(plan_targets)} targets")
+
+# %%
+io.write_csv(obs, paths.resolve(observations_path))
+io.write_csv(unused, paths.resolve(unused_path))
+io.write_csv(plan_targets, paths.resolve(targets_path))
+
+# %% [markdown]
+# ## 选用规则与未使用的行
+# 同一地区、指标、年份、期间有多个来源时只选用一行（规则见下），其余保留并注明原因。
+
+# %%
+print(observations.SELECTION_RULE)
+display(obs[obs["region_code"] == "652300"][["indicator_zh", "year", "period", "value", "unit", "qualifier", "quality", "selected", "selection_note"]])
+display(unused)

@@ -1,0 +1,114 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (changji-services)
+#     language: python
+#     name: changji-services
+# ---
+
+# %% [markdown]
+# # 增长情景（每个指标运行一次）
+# *Growth scenarios for one indicator: actuals, plan path, fitted trend with 80% band, stress,
+# and the growth required to reach the 2025 target.* Parameters come from `params/scenario_*.yaml`
+# (`make report`), or from your own YAML (`make scenario PARAMS=params/my_case.yaml`).
+
+# %% tags=["parameters"]
+title = "三产增加值：规划路径、趋势与 2025 年目标"
+title_en = "Tertiary value added: plan path, trend and the 2025 target"
+description = ""
+indicator = "tertiary_value_added"
+region_code = "652300"
+target = "plan"          # "plan" (表 2) or a number in the indicator's unit
+stated_rate = "plan"     # "plan", a fraction per year (0.08), or None
+base_year = 2020
+horizon = 2025           # the year the target applies to; projections end here
+covid = "none"           # none | dummy | exclude
+seed = 20250101
+level = 0.8
+stress_shock = 0.02      # the stress scenario grows this much slower than the fitted trend
+observations_path = "data/processed/observations.csv"
+targets_path = "data/processed/plan_targets.csv"
+output_dir = "data/processed"
+figures_dir = "figures"
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+from analysis import catalogue, figures, io, observations, paths, report, scenarios, style
+from analysis.parameters import ParameterError, check_parameter
+
+check_parameter("title", title, str)
+check_parameter("region_code", str(region_code), str, allowed=["652300", "650100", "650000"])
+region_code = str(region_code)
+if target != "plan":
+    check_parameter("target", target, (int, float), minimum=0, exclusive=True)
+if stated_rate == "plan":
+    stated_rate_given = None
+else:
+    stated_rate_given = stated_rate
+scenarios.validate_scenario_parameters(indicator, stated_rate_given, base_year, horizon, covid, seed, float(level), stress_shock)
+plan = scenarios.plan_target_and_rate(pd.read_csv(paths.resolve(targets_path)), indicator)
+target_value = plan["target"] if target == "plan" else float(target)
+rate = plan["stated_rate"] if stated_rate == "plan" else stated_rate
+unit = catalogue.indicator(indicator)["unit"]
+obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
+series = observations.annual_series(obs, region_code, indicator)
+if len(series) and horizon <= int(series["year"].max()):
+    raise ParameterError(f"parameter 'horizon' = {horizon}: must be after the latest actual year ({int(series['year'].max())})")
+out_dir, fig_dir = paths.resolve(output_dir), paths.resolve(figures_dir)
+style.apply_style()
+
+# %% [markdown]
+# ## 数据与情景
+
+# %%
+display(series)
+table, summary = scenarios.build_scenarios(series, unit=unit, target=target_value, target_year=horizon, stated_rate=rate,
+                                           base_year=base_year, covid=covid, seed=seed, level=float(level),
+                                           stress_shock=stress_shock)
+summary = {"indicator_id": indicator, "region_code": region_code, "title": title, "title_en": title_en,
+           "target_text": plan["target_text"] if target == "plan" else f"{target_value:g} {unit}",
+           "rate_text": plan["rate_text"] if stated_rate == "plan" else ("—" if rate is None else f"{rate:.4f}"),
+           "covid": covid, "seed": seed, **summary,
+           "series_sources": ";".join(f"{int(r.year)}:{r.source_id}({r.quality},{r.qualifier})" for r in series.itertuples())}
+
+readings = None
+if plan["may_be_five_year_total"]:
+    totals = obs[(obs["region_code"] == region_code) & (obs["indicator_id"] == indicator) & (obs["period"] == "five_year_total") & obs["selected"]]
+    readings = scenarios.tourism_readings(series, target_value, float(totals["value"].iloc[0]) if len(totals) else None,
+                                          start_year=base_year + 1, end_year=horizon)
+
+# %%
+io.write_csv(table, out_dir / f"scenarios_{indicator}.csv")
+io.write_csv(pd.DataFrame([summary]), out_dir / f"scenario_summary_{indicator}.csv")
+if readings is not None:
+    io.write_csv(readings, out_dir / f"tourism_readings_{indicator}.csv")
+fig = figures.scenario_fan_chart(table, title, unit)
+style.save_figure(fig, fig_dir / f"scenario_{indicator}.png")
+plt.show()
+plt.close(fig)
+
+# %% [markdown]
+# ## 解读
+
+# %%
+lines = [f"- 最新实际值：{summary['latest_year']} 年 {report.fmt_number(summary['latest_value'])} {unit}；"
+         f"2025 年目标 {report.fmt_number(target_value)} {unit}，需年均增长 {report.fmt_pct(summary['required_rate'])}。"]
+if rate is not None:
+    lines.append(f"- 规划增速 {report.fmt_pct(rate)}：从 {base_year} 年出发，{horizon} 年可达 {report.fmt_number(summary['plan_value_at_target_year'])} {unit}。")
+if summary["trend_method"]:
+    lines.append(f"- 对数线性趋势年均 {report.fmt_pct(summary['trend_rate'])}，{horizon} 年 {report.fmt_number(summary['trend_value'])} {unit}"
+                 f"（80% 区间 {report.fmt_number(summary['trend_lower'])}–{report.fmt_number(summary['trend_upper'])}），"
+                 f"达标概率 {report.fmt_pct(summary['probability_of_target'], 0)}。")
+if summary["notes"]:
+    lines.append(f"- 说明：{summary['notes']}")
+display(Markdown("\n".join(lines)))
+if readings is not None:
+    display(readings)

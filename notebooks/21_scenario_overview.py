@@ -1,0 +1,84 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (changji-services)
+#     language: python
+#     name: changji-services
+# ---
+
+# %% [markdown]
+# # 情景总览：所需增速与可达增速、回测
+# *Required vs achievable growth for every indicator (a sweep over constant rates), and a
+# backtest: each method fitted on data up to 2020, compared with actuals published since.*
+
+# %% tags=["parameters"]
+observations_path = "data/processed/observations.csv"
+targets_path = "data/processed/plan_targets.csv"
+summaries_dir = "data/processed"
+output_dir = "data/processed"
+figures_dir = "figures"
+region_code = "652300"
+sweep_from = 0.04        # lowest rate of the sweep, fraction per year
+sweep_to = 0.12
+sweep_step = 0.005
+backtest_cutoff = 2020
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from analysis import catalogue, figures, growth, io, observations, paths, scenarios, style
+from analysis.parameters import ParameterError, check_parameter
+
+for _name in ("sweep_from", "sweep_to", "sweep_step"):
+    check_parameter(_name, globals()[_name], float, minimum=-0.5, maximum=1.0)
+if not sweep_from < sweep_to or sweep_step <= 0:
+    raise ParameterError(f"sweep: need sweep_from < sweep_to and sweep_step > 0, got {sweep_from}, {sweep_to}, {sweep_step}")
+check_parameter("backtest_cutoff", backtest_cutoff, int, minimum=2000, maximum=2100)
+region_code = str(region_code)
+style.apply_style()
+obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
+plan_targets = pd.read_csv(paths.resolve(targets_path))
+summaries = pd.concat([pd.read_csv(paths.resolve(summaries_dir) / f"scenario_summary_{i}.csv") for i in scenarios.SCENARIO_INDICATORS],
+                      ignore_index=True).set_index("indicator_id")
+
+# %% [markdown]
+# ## 所需增速与可达增速
+
+# %%
+started = time.perf_counter()
+spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) for i, s in summaries.iterrows()}
+rates = np.arange(sweep_from, sweep_to + sweep_step / 2, sweep_step)
+sweep = growth.sweep_required_vs_achievable(spec, rates)
+print(f"sweep of {len(rates)} rates × {len(spec)} indicators in {time.perf_counter() - started:.4f} s")
+labels = {i: catalogue.indicator(i)["name_zh"] for i in spec}
+fig = figures.required_vs_achievable_chart(sweep, {i: s[2] for i, s in spec.items()}, summaries["trend_rate"].to_dict(), labels)
+style.save_figure(fig, paths.resolve(figures_dir) / "sweep_required_vs_achievable.png")
+plt.show()
+plt.close(fig)
+
+# %% [markdown]
+# ## 回测：只用 2020 年及以前的数据
+
+# %%
+parts = []
+for indicator in scenarios.SCENARIO_INDICATORS:
+    plan = scenarios.plan_target_and_rate(plan_targets, indicator)
+    bt = scenarios.backtest(observations.annual_series(obs, region_code, indicator), cutoff=backtest_cutoff,
+                            stated_rate=plan["stated_rate"], base_year=backtest_cutoff)
+    parts.append(bt.assign(indicator_id=indicator))
+backtest = pd.concat(parts, ignore_index=True)
+display(backtest)
+
+# %%
+io.write_csv(sweep, paths.resolve(output_dir) / "sweep_required_vs_achievable.csv")
+io.write_csv(backtest, paths.resolve(output_dir) / "backtest.csv")

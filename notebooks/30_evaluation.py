@@ -1,0 +1,51 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (changji-services)
+#     language: python
+#     name: changji-services
+# ---
+
+# %% [markdown]
+# # 中期评估：表 2 目标进度与规划一致性核查
+# *Progress of the 19 targets against 序时进度, and the plan consistency audit.*
+# 进度按“时间过半、任务过半”衡量：已过规划期比例 k/5 与目标完成比例（以 2020 年为基数，
+# 水平目标按对数计）比较；阈值见 `params/evaluation_thresholds.yaml`。
+
+# %% tags=["parameters"]
+evaluation_year = 2023
+thresholds_path = "params/evaluation_thresholds.yaml"
+observations_path = "data/processed/observations.csv"
+targets_path = "data/processed/plan_targets.csv"
+plan_path = "data/raw/changji_14th_fyp_modern_services_plan.txt"
+output_dir = "data/processed"
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from analysis import audit, evaluation, io, paths, provenance
+from analysis.parameters import check_parameter
+
+check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
+thresholds = evaluation.load_thresholds(paths.resolve(thresholds_path))
+obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
+plan_targets = pd.read_csv(paths.resolve(targets_path))
+provenance.verify_raw_file(paths.resolve(plan_path))
+plan_text = io.read_utf8_text(paths.resolve(plan_path))
+
+# %%
+scoreboard = evaluation.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
+plan_audit = audit.audit_plan(plan_text, plan_targets, file=paths.relative(plan_path))
+display(Markdown(f"**{evaluation_year} 年：{evaluation.summary_line(scoreboard)}**"))
+display(scoreboard)
+display(plan_audit)
+
+# %%
+io.write_csv(scoreboard, paths.resolve(output_dir) / "target_progress.csv")
+io.write_csv(plan_audit, paths.resolve(output_dir) / "plan_audit.csv")
