@@ -38,7 +38,7 @@ REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
 
-.PHONY: help venv browser report scenario test lab clean distclean
+.PHONY: help venv browser report pipeline scenario test lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -100,7 +100,15 @@ $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAM
 	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \
 	  --index $(INDEX) $(EXECUTED_NOTEBOOKS)
 
-report: $(REPORT) $(REPORT_EN) $(INDEX) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
+# `report` counts the pipeline's steps (for the [k/N] progress lines the runner prints) and
+# builds the real file targets with independent notebooks in parallel.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+report: ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
+	@export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory pipeline 2>/dev/null | grep -c "notebook_runner.py" || true); \
+	export PIPELINE_COUNTER=$$(mktemp); trap 'rm -f "$$PIPELINE_COUNTER"' EXIT; \
+	$(MAKE) --no-print-directory -j$(JOBS) pipeline
+
+pipeline: $(REPORT) $(REPORT_EN) $(INDEX)
 
 # ---- working with it -----------------------------------------------------------------------
 # A researcher's own scenario: outputs go to reports/scenarios/<name>/, never over the report's.

@@ -85,7 +85,7 @@ def test_second_make_report_does_nothing(built_report):
     assert result.returncode == 0, result.stderr
     assert "▶" not in result.stdout and "notebook_runner" not in result.stdout
     assert elapsed < 1.0
-    assert make("-q", "report").returncode == 0  # make itself says: up to date
+    assert make("-q", "pipeline").returncode == 0  # make itself says: up to date
 
 
 def ran(result: subprocess.CompletedProcess) -> set[str]:

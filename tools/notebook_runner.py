@@ -38,6 +38,28 @@ def load_notebook(path: Path):
     return nb
 
 
+def normalise_executed(path: Path, source: Path, output: Path) -> None:
+    """Make an executed notebook a pure function of its inputs: fixed cell ids, no timestamps.
+
+    jupytext and papermill give cells random ids, and papermill/nbclient record start and end
+    times; both would make two identical runs differ byte for byte (and the HTML with them).
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:03d}"
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+    meta = nb.metadata.setdefault("papermill", {})
+    for key in ("start_time", "end_time", "duration"):
+        meta.pop(key, None)
+    # papermill records its input; given a notebook object it stores the whole notebook
+    meta["input_path"], meta["output_path"] = relative(source), relative(output)
+    nbformat.write(nb, path)
+
+
 def parse_parameters(pairs: list[list[str]], params_file: str | None) -> dict:
     """Merge a YAML parameter file and ``-p name value`` pairs (values read as YAML scalars)."""
     import yaml
@@ -54,6 +76,26 @@ def parse_parameters(pairs: list[list[str]], params_file: str | None) -> dict:
     return params
 
 
+def progress() -> str:
+    """``[k/N]`` for this step when run by ``make report`` (which sets the two variables), else ``""``.
+
+    N counts every step of a full build; a partial rebuild finishes below it. The counter is a
+    file shared by parallel jobs, updated under a lock.
+    """
+    counter, total = os.environ.get("PIPELINE_COUNTER"), os.environ.get("PIPELINE_STEPS")
+    if not counter or not total or not os.path.exists(counter):
+        return ""
+    import fcntl
+
+    with open(counter, "r+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        k = int(fh.read().strip() or 0) + 1
+        fh.seek(0)
+        fh.write(str(k))
+        fh.truncate()
+    return f"[{k}/{total}] "
+
+
 def execute(source: str, output: str, params: dict) -> int:
     """Run ``source`` with ``params`` into ``output`` (.ipynb); return a process exit code."""
     import papermill as pm
@@ -62,7 +104,7 @@ def execute(source: str, output: str, params: dict) -> int:
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.partial.ipynb")
-    print(f"▶ {relative(src)} → {relative(out)}", flush=True)
+    print(f"{progress()}▶ {relative(src)} → {relative(out)}", flush=True)
     started = time.perf_counter()
     try:
         pm.execute_notebook(
@@ -85,6 +127,7 @@ def execute(source: str, output: str, params: dict) -> int:
         if tmp.exists():
             tmp.unlink()
         raise
+    normalise_executed(tmp, src, out)
     os.replace(tmp, out)
     print(f"✔ {relative(src)} ({time.perf_counter() - started:.1f} s)", flush=True)
     return 0
@@ -137,6 +180,7 @@ def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
 
     import nbformat
 
+    print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index", flush=True)
     for src, dst in reports:
         to_html(src, dst, no_input=True)
     with_code = _exporter(False, "zh")
