@@ -200,7 +200,10 @@ lagging = sb[sb["status"] == "lagging"]
 display(HTML(report.heading("scoreboard", SECTIONS[3][1])
              + report.paragraph(t(f"{evaluation_year} 年：{evaluation.summary_line(progress, 'zh')}。", f"{evaluation_year}: {evaluation.summary_line(progress, 'en')}."))
              + report.table_html(shown, t("表 F：表 2 的 19 项目标", "Table F: the 19 targets of 表 2"), plan_cite + t(" 表 2；实际值见数据来源", " 表 2; actuals: see sources"))
-             + (report.paragraph(t("滞后原因：", "Why lagging: ") + "；".join(f"{r.indicator_zh if zh else r.indicator_en}：{r.note}" for r in lagging.itertuples())) if len(lagging) else "")))
+             + (report.paragraph(t("滞后的目标：", "Lagging: ") + "；".join(
+                 t(f"{r.indicator_zh}：{int(r.actual_year)} 年 {fmt(r.actual_value)}（2020 年 {fmt(r.baseline_value)}，目标 {r.target_text}）",
+                   f"{r.indicator_en}: {fmt(r.actual_value)} in {int(r.actual_year)} (2020: {fmt(r.baseline_value)}, target {r.target_text}); {r.note}")
+                 for r in lagging.itertuples())) if len(lagging) else "")))
 
 # %%
 au = plan_audit[["statement_zh", "stated", "recomputed_text", "verdict_zh" if zh else "verdict", "explanation_zh" if zh else "explanation_en"]].copy()

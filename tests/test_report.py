@@ -37,17 +37,84 @@ def open_page(browser, path, width=1200):
     return page, requests, failed, console
 
 
-def test_report_is_offline_and_complete(browser, built_report):
-    page, requests, failed, console = open_page(browser, built_report)
+def assert_offline(page, requests, failed, console, min_images):
     assert [u for u in requests if not u.startswith("file://") and not u.startswith("data:")] == []
     assert failed == [] and console == []
     images = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])")
-    assert len(images) >= 4 and all(done and width > 0 for done, width in images)
+    assert len(images) >= min_images and all(done and width > 0 for done, width in images)
+
+
+def scoreboard_rows(page, caption: str) -> list[list[str]]:
+    """Rows of the table whose caption starts with ``caption``."""
+    return page.evaluate("""caption => {
+        const fig = [...document.querySelectorAll('figure')].find(f => f.querySelector('figcaption')?.innerText.startsWith(caption));
+        return fig ? [...fig.querySelectorAll('tbody tr')].map(tr => [...tr.cells].map(td => td.innerText)) : null;
+    }""", caption)
+
+
+def test_report_is_offline_and_complete(browser, built_report):
+    page, requests, failed, console = open_page(browser, built_report)
+    assert_offline(page, requests, failed, console, min_images=9)  # 4 comparison + 4 scenario + sweep
     text = page.inner_text("body")
     assert "中期评估" in text and "563.51" in text and "舍入差异" in text
+    for heading in ("摘要", "增长情景", "表 2 目标进度", "规划一致性核查", "方法", "数据来源", "可复现信息"):
+        assert page.locator(f"h2:text-is('{heading}')").count() == 1, heading
     assert page.eval_on_selector_all(".jp-InputArea, .jp-InputPrompt", "els => els.length") == 0  # no code
-    assert page.evaluate("document.documentElement.lang").startswith("zh")
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    rows = scoreboard_rows(page, "表 F")
+    assert [int(r[0]) for r in rows] == list(range(1, 20))  # all 19 targets, none dropped
+    assert all(r[8] in {"提前实现", "快于预期", "基本符合预期", "滞后", "无数据"} for r in rows)
+    # the retail inconsistency: the plan's 6.5% against the ~9.3% that 350 亿元 needs
+    assert "9.3%" in text and "6.5%" in text and "不一致" in text
+    assert "sha256" in text and "git" in text
     page.screenshot(path=str(paths.REPORTS / "screenshot_first_screen.png"))
+    page.close()
+
+
+def test_english_edition(browser, built_report):
+    page, requests, failed, console = open_page(browser, paths.REPORTS / "mid_term_evaluation.en.html")
+    assert_offline(page, requests, failed, console, min_images=9)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    text = page.inner_text("body")
+    assert "Key findings" in text and "Plan consistency audit" in text
+    assert len(scoreboard_rows(page, "Table F")) == 19
+    page.screenshot(path=str(paths.REPORTS / "screenshot_first_screen.en.png"))
+    page.close()
+
+
+def test_index_links_every_executed_notebook_offline(browser, built_report):
+    index = paths.REPORTS / "index.html"
+    page, requests, failed, console = open_page(browser, index)
+    assert_offline(page, requests, failed, console, min_images=0)
+    links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
+    executed = sorted(p.name for p in (paths.REPORTS / "notebooks").glob("*.ipynb"))
+    assert sorted(h.split("/")[-1].replace(".html", ".ipynb") for h in links if h.startswith("notebooks/")) == executed
+    assert "mid_term_evaluation.html" in links and "mid_term_evaluation.en.html" in links
+    page.close()
+    for href in links:
+        target = (index.parent / href).resolve()
+        assert target.exists(), href
+        if href.startswith("notebooks/"):
+            sub, requests, failed, console = open_page(browser, target)
+            assert_offline(sub, requests, failed, console, min_images=0)
+            assert sub.eval_on_selector_all(".jp-InputArea", "els => els.length") > 0  # code shown for audit
+            sub.close()
+
+
+def test_text_from_data_is_escaped(browser, tmp_path):
+    """A source title holding markup shows as text and runs nothing."""
+    import pandas as pd
+
+    from analysis import report
+
+    evil = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    page_html = report.table_html(pd.DataFrame({"来源": [evil]}), evil, evil) + report.paragraph(evil) + report.bullet_list([evil])
+    path = tmp_path / "escaped.html"
+    path.write_text(f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><body>{page_html}</body></html>', encoding="utf-8")
+    page, requests, failed, console = open_page(browser, path)
+    assert page.evaluate("window.__pwned") is None
+    assert page.inner_text("body").count("<script>window.__pwned = 1</script>") == 5
+    assert page.eval_on_selector_all("script, img", "els => els.length") == 0
     page.close()
 
 
