@@ -38,7 +38,7 @@ REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
 
-.PHONY: help venv browser report pipeline scenario test lab clean distclean
+.PHONY: help venv browser report pipeline scenario golden test lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -129,6 +129,10 @@ browser: ## Install Debian's chromium and CJK fonts for the browser tests, if mi
 	  echo "▶ installing chromium and fonts-noto-cjk (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "The browser tests need Chromium: install the Debian packages chromium and fonts-noto-cjk (as root)." >&2; exit 1; fi
+
+golden: report ## Accept the current scenario/evaluation tables as the tests' golden copies (after reviewing the diff)
+	cp $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_SUMMARIES) data/processed/tourism_readings_*.csv \
+	  data/processed/backtest.csv data/processed/target_progress.csv tests/golden/
 
 lab: $(VENV_STAMP) ## Start JupyterLab with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)

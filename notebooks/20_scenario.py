@@ -69,6 +69,7 @@ style.apply_style()
 # ## 数据与情景
 
 # %%
+display(Markdown(f"### {title}\n\n{title_en}\n\n{description}"))
 display(series)
 table, summary = scenarios.build_scenarios(series, unit=unit, target=target_value, target_year=horizon, stated_rate=rate,
                                            base_year=base_year, covid=covid, seed=seed, level=float(level),
