@@ -135,7 +135,7 @@ golden: report ## Accept the current scenario/evaluation tables as the tests' go
 	  data/processed/backtest.csv data/processed/target_progress.csv tests/golden/
 
 lab: $(VENV_STAMP) ## Start JupyterLab with the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)
+	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean: ## Remove generated data, figures and reports (keeps .venv)
 	find data/processed figures reports -mindepth 1 ! -name README.md -exec rm -rf {} +
