@@ -154,32 +154,16 @@ def classify(achieved_share: float | None, elapsed: float, thresholds: dict) -> 
 
 
 # --------------------------------------------------------------------------- units and observations
-_MAGNITUDE = {"亿": 10 ** 8, "万": 10 ** 4}
-
-
-def _split_unit(unit: str) -> tuple[int, str]:
-    unit = unit.strip()
-    if unit in ("%", "％"):
-        return 1, "%"
-    for prefix, factor in _MAGNITUDE.items():
-        if unit.startswith(prefix) and len(unit) > 1:
-            return factor, unit[len(prefix):]
-    return 1, unit
-
-
 def convert_unit(value: float, from_unit: str, to_unit: str) -> float:
-    """``value`` in ``from_unit`` expressed in ``to_unit`` (亿 = 10^8, 万 = 10^4 of the same base unit).
+    """``value`` in ``from_unit`` expressed in ``to_unit`` (one conversion table for the project:
+    :data:`analysis.observations.UNIT_CONVERSIONS`).
 
     >>> convert_unit(2800, "万人次", "亿人次")
     0.28
     """
-    if from_unit == to_unit:
-        return value
-    f_from, base_from = _split_unit(from_unit)
-    f_to, base_to = _split_unit(to_unit)
-    if base_from != base_to:
-        raise ValueError(f"cannot convert {from_unit} to {to_unit}: different base units")
-    return value * f_from / f_to
+    from analysis.observations import convert_units
+
+    return convert_units(value, from_unit, to_unit)
 
 
 def usable_observations(observations: pd.DataFrame, region_code: str = CHANGJI) -> pd.DataFrame:

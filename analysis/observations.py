@@ -61,7 +61,7 @@ __all__ = [
     "OBSERVATION_COLUMNS", "UNUSED_COLUMNS", "ANNUAL_SERIES_COLUMNS", "UNIT_CONVERSIONS", "SELECTION_RULE",
     "NON_COMPARABLE", "RATIO_INDICATORS", "COVERAGE_CAVEATS", "QUALITY_ORDER",
     "ParsedValue", "LabelInfo", "UnitSpec",
-    "parse_value", "parse_growth", "parse_unit", "parse_indicator_label", "to_canonical",
+    "parse_value", "parse_growth", "parse_unit", "parse_indicator_label", "to_canonical", "convert_units",
     "numbers_in_quote", "read_csv_rows", "select_rows", "build_observations", "annual_series",
 ]
 
@@ -415,6 +415,21 @@ def to_canonical(number: Decimal, unit: str, canonical: str) -> tuple[Decimal, D
                    f"known conversions from {unit!r}: {', '.join(table) or 'none'}", "unit")
     factor = Decimal(table[canonical])
     return number * factor, factor
+
+
+def convert_units(value: float, from_unit: str, to_unit: str) -> float:
+    """``value`` in ``from_unit`` expressed in ``to_unit``, through :data:`UNIT_CONVERSIONS`.
+
+    Both units must convert to the same canonical unit (万人次 and 亿人次 → 万人次; 万元 and 亿元 →
+    亿元); currencies and kinds never mix. E.g. 2800 万人次 = 0.28 亿人次.
+    """
+    if from_unit == to_unit:
+        return value
+    common = set(UNIT_CONVERSIONS.get(from_unit, {})) & set(UNIT_CONVERSIONS.get(to_unit, {}))
+    if not common:
+        raise ValueError(f"cannot convert {from_unit} to {to_unit}: no common unit in UNIT_CONVERSIONS")
+    canonical = common.pop()
+    return value * float(UNIT_CONVERSIONS[from_unit][canonical]) / float(UNIT_CONVERSIONS[to_unit][canonical])
 
 
 @dataclass

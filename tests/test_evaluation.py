@@ -105,7 +105,7 @@ def test_progress_formulas():
 def test_convert_unit():
     assert convert_unit(2800, "万人次", "亿人次") == pytest.approx(0.28)
     assert convert_unit(1, "亿元", "万元") == pytest.approx(10000)
-    with pytest.raises(ValueError, match="different base units"):
+    with pytest.raises(ValueError, match="no common unit"):
         convert_unit(1, "亿元", "亿人次")
 
 
