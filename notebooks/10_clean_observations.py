@@ -42,9 +42,8 @@ print(f"{len(obs)} observations ({int(obs['selected'].sum())} selected), {len(un
       f"{len(plan_targets)} targets")
 
 # %%
-io.write_csv(obs, paths.resolve(observations_path))
-io.write_csv(unused, paths.resolve(unused_path))
-io.write_csv(plan_targets, paths.resolve(targets_path))
+for table, path in ((obs, observations_path), (unused, unused_path), (plan_targets, targets_path)):
+    print("wrote", paths.relative(io.write_csv(table, paths.resolve(path))))
 
 # %% [markdown]
 # ## 选用规则与未使用的行

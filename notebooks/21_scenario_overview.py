@@ -82,5 +82,5 @@ backtest = pd.concat(parts, ignore_index=True)
 display(backtest)
 
 # %%
-io.write_csv(sweep, paths.resolve(output_dir) / "sweep_required_vs_achievable.csv")
-io.write_csv(backtest, paths.resolve(output_dir) / "backtest.csv")
+for table, name in ((sweep, "sweep_required_vs_achievable.csv"), (backtest, "backtest.csv")):
+    print("wrote", paths.relative(io.write_csv(table, paths.resolve(output_dir) / name)))

@@ -47,5 +47,5 @@ display(scoreboard)
 display(plan_audit)
 
 # %%
-io.write_csv(scoreboard, paths.resolve(output_dir) / "target_progress.csv")
-io.write_csv(plan_audit, paths.resolve(output_dir) / "plan_audit.csv")
+for table, name in ((scoreboard, "target_progress.csv"), (plan_audit, "plan_audit.csv")):
+    print("wrote", paths.relative(io.write_csv(table, paths.resolve(output_dir) / name)))

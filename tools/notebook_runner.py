@@ -96,8 +96,13 @@ def progress() -> str:
     return f"[{k}/{total}] "
 
 
-def execute(source: str, output: str, params: dict) -> int:
-    """Run ``source`` with ``params`` into ``output`` (.ipynb); return a process exit code."""
+def execute(source: str, output: str, params: dict, cwd: str | None = None) -> int:
+    """Run ``source`` with ``params`` into ``output`` (.ipynb); return a process exit code.
+
+    The kernel's working directory is the project root unless ``cwd`` is given (JupyterLab
+    starts a notebook's kernel in the notebook's folder; notebooks resolve paths from the root
+    either way).
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -108,7 +113,7 @@ def execute(source: str, output: str, params: dict) -> int:
     started = time.perf_counter()
     try:
         pm.execute_notebook(
-            load_notebook(src), str(tmp), parameters=params, kernel_name=KERNEL_NAME, cwd=str(ROOT),
+            load_notebook(src), str(tmp), parameters=params, kernel_name=KERNEL_NAME, cwd=str(resolve(cwd) if cwd else ROOT),
             progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
         )
     except PapermillExecutionError as err:
@@ -224,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("output")
     ex.add_argument("-f", "--parameters-file")
     ex.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    ex.add_argument("--cwd", help="kernel working directory (default: the project root)")
     ht = sub.add_parser("html", help="export an executed notebook to offline HTML")
     ht.add_argument("executed")
     ht.add_argument("html")
@@ -234,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("executed", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "execute":
-        return execute(args.source, args.output, parse_parameters(args.parameter, args.parameters_file))
+        return execute(args.source, args.output, parse_parameters(args.parameter, args.parameters_file), args.cwd)
     if args.command == "publish":
         return publish(args.report, args.index, args.executed)
     return to_html(args.executed, args.html, args.no_input)
