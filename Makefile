@@ -31,7 +31,8 @@ RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulleti
 OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
 SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
 SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
-SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_IDS:%=figures/scenario_%.png)
+SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) \
+  $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(SCENARIO_IDS:%=figures/scenario_%.png)
 OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv figures/sweep_required_vs_achievable.png
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
 REPORT := reports/mid_term_evaluation.html
@@ -72,7 +73,7 @@ $(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_ob
 
 # One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
 # several targets: one recipe run makes all of them).
-data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv figures/scenario_%.png $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/processed/target_readings_%.csv figures/scenario_%.png $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/20_scenario_$*.ipynb -f params/scenario_$*.yaml
 
 $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_overview.py $(SCENARIO_SUMMARIES) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
@@ -108,7 +109,18 @@ report: ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets
 	export PIPELINE_COUNTER=$$(mktemp); trap 'rm -f "$$PIPELINE_COUNTER"' EXIT; \
 	$(MAKE) --no-print-directory -j$(JOBS) pipeline
 
+# Make must never delete a target itself: the runner writes each output to a temporary file and
+# renames it, so a failed or interrupted recipe cannot leave a target that looks up to date. (With
+# grouped targets GNU Make 4.3 would otherwise delete the *other* targets of a failed or
+# interrupted rule, which the recipe had not touched, destroying the previous run's outputs.)
+.PRECIOUS: $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(OBSERVATIONS) $(SCENARIO_OUTPUTS) \
+  $(OVERVIEW) $(EVALUATION) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX)
+
 pipeline: $(REPORT) $(REPORT_EN) $(INDEX)
+
+# A raw file is a source, never a target: if one is missing, say which and what is expected.
+data/raw/%:
+	@echo "✖ $@: file not found; expected the raw file recorded in $(PROVENANCE) (restore it: git checkout -- $@)" >&2; exit 1
 
 # ---- working with it -----------------------------------------------------------------------
 # A researcher's own scenario: outputs go to reports/scenarios/<name>/, never over the report's.
@@ -131,7 +143,7 @@ browser: ## Install Debian's chromium and CJK fonts for the browser tests, if mi
 	else echo "The browser tests need Chromium: install the Debian packages chromium and fonts-noto-cjk (as root)." >&2; exit 1; fi
 
 golden: report ## Accept the current scenario/evaluation tables as the tests' golden copies (after reviewing the diff)
-	cp $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_SUMMARIES) data/processed/tourism_readings_*.csv \
+	cp $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) \
 	  data/processed/backtest.csv data/processed/target_progress.csv tests/golden/
 
 lab: $(VENV_STAMP) ## Start JupyterLab with the project kernel

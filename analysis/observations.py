@@ -671,6 +671,36 @@ def _growth_basis(ind_id: str) -> str:
     return "growth at comparable prices (real)" if ind_id in REAL_GROWTH_INDICATORS else "growth nominal"
 
 
+_QUOTE_CHARS = str.maketrans({"億": "亿", "萬": "万", "％": "%"})  # traditional forms in reprinted pages
+_QUOTE_UNITS = sorted((u for u in UNIT_CONVERSIONS if u != "比例"), key=len, reverse=True)
+
+
+def _check_unit_against_quote(quote: str, raw_value: str, unit: str, canonical: str, number: Decimal) -> None:
+    """The unit cell must not contradict the quote: if the quote prints the value's number followed
+    by a unit, and no such occurrence converts like ``unit`` does, raise :class:`_Bad` ("unit").
+
+    Catches e.g. ``704.11,万元`` copied from "…704.11亿元…", which would otherwise be read as
+    0.070411 亿元. A number the quote does not print with a unit (a table, another wording, a
+    value given in another unit such as 2915100 万元 for 291.51亿元) is not checked.
+    """
+    m = _QUOTE_NUMBER.search(raw_value.replace(",", ""))
+    if not m:
+        return
+    token = m.group(0)
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", (quote or "").translate(_QUOTE_CHARS))
+    printed = []
+    for occ in re.finditer(r"(?<![\d.])" + re.escape(token) + r"(?![\d]|\.\d)", text):
+        after = text[occ.end():].lstrip().lower()
+        found = next((u for u in _QUOTE_UNITS if after.startswith(u)), None)
+        if found is not None and canonical in UNIT_CONVERSIONS[found]:
+            printed.append(found)
+    factor = UNIT_CONVERSIONS[unit][canonical]
+    if printed and all(UNIT_CONVERSIONS[u][canonical] != factor for u in printed):
+        as_printed = Decimal(token) * Decimal(UNIT_CONVERSIONS[printed[0]][canonical])
+        raise _Bad(f"the quote prints {token} {printed[0]} ({as_printed:f} {canonical}) but the unit {unit!r} makes "
+                   f"the value {number:f} {canonical}; expected the unit as printed in the quote ({printed[0]})", "unit")
+
+
 def _check_ratio(parts: tuple[Decimal, ...], decimals: int) -> None:
     total = sum(parts)
     tol = Decimal(len(parts)) * Decimal(5) * Decimal(10) ** (-(decimals + 1))
@@ -688,6 +718,7 @@ def _bulletin_records(path: Path, raw_name: str, by_title: dict, sources: dict, 
     stem = path.stem
     obs, unused = [], []
     seen: dict[tuple, int] = {}
+    exact_values: dict[tuple, tuple[int, str, Decimal, Decimal]] = {}  # same figure, same source → (line, …)
     for line, row in read_csv_rows(path, BULLETIN_COLUMNS):
         def bad(column: str, message: str) -> RawDataError:
             return RawDataError(name, message, row=line, column=column)
@@ -775,6 +806,8 @@ def _bulletin_records(path: Path, raw_name: str, by_title: dict, sources: dict, 
                     notes.append(f"component {component} of the structure (一:二:三)")
                 else:
                     number, factor = to_canonical(value.number, unit_name, canonical)
+                    if not value.scale:
+                        _check_unit_against_quote(row["quote"], raw_value, unit_name, canonical, number)
             except _Bad as err:
                 raise bad(err.column or "value", str(err)) from None
             if number < 0 and meta.get("kind") in ("level", "share"):
@@ -783,6 +816,19 @@ def _bulletin_records(path: Path, raw_name: str, by_title: dict, sources: dict, 
             qualifier = value.qualifier
             if unit is not None and unit.qualifier and qualifier == "exact":
                 qualifier = unit.qualifier
+            if qualifier == "exact":
+                # one source, one figure: two exact values for the same region, indicator, year and
+                # period from the same source must agree to their printed precision
+                same = (region_code, ind_id, year, info.period, info.period_note, info.status, sid)
+                if same in exact_values:
+                    first, first_raw, first_number, first_step = exact_values[same]
+                    if abs(number - first_number) > max(step, first_step) / 2:
+                        raise bad("value", f"duplicate of line {first} with another value: same region, indicator, year "
+                                           f"and source ({sid}), but line {first} has {first_raw!r} ({first_number:f} "
+                                           f"{canonical}) and this row {raw_value!r} ({number:f} {canonical}); expected "
+                                           "one value per region, indicator, year and source — correct or remove one of the two rows")
+                else:
+                    exact_values[same] = (line, raw_value, number, step)
             if value.comment and not any(w in value.comment for w in APPROXIMATE_UNIT_WORDS):
                 notes.append(f"value note: {value.comment}")
             for comment in (unit.comments if unit else ()):
@@ -876,8 +922,9 @@ def _plan_records(path: Path, plan_text: str, raw_name: str, source_id: str, sou
             else:
                 after = quote[match.end():].lstrip()
                 if not after.startswith(unit.base):
-                    raise _Bad(f"the quote has {quote[match.end():match.end() + 6]!r} after the number {token}; "
-                               f"expected the unit {unit.base!r}", "unit")
+                    raise _Bad(f"the quote prints {quote[match.end():match.end() + 6]!r} after the number {token}, not the "
+                               f"unit {unit.base!r} of this row; expected unit_as_printed to be the unit printed after "
+                               "the number in the quote", "unit")
                 value_as_printed = token
             number, factor = to_canonical(Decimal(token.replace(",", "")), unit.base, canonical)
         except _Bad as err:

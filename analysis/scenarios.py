@@ -141,6 +141,10 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
     return table, summary
 
 
+READING_COLUMNS = ["reading", "reading_zh", "reading_en", "target", "known_years", "known_sum", "missing_years",
+                   "required", "required_kind", "ratio_to_13th_total", "latest_year", "latest_value"]
+
+
 def tourism_readings(series: pd.DataFrame, target: float, five_year_total_13th: float | None,
                      start_year: int = 2021, end_year: int = 2025) -> pd.DataFrame:
     """The two readings of a tourism target (2025 alone, or the 2021–2025 total).
@@ -166,7 +170,7 @@ def tourism_readings(series: pd.DataFrame, target: float, five_year_total_13th: 
     known_sum = float(window["value"].sum()) if len(window) else 0.0
     remaining = target - known_sum
     ratio = target / five_year_total_13th if five_year_total_13th else math.nan
-    return pd.DataFrame([
+    return pd.DataFrame(columns=READING_COLUMNS, data=[
         {"reading": "annual_2025", "reading_zh": f"{end_year} 年当年值", "reading_en": f"{end_year} alone",
          "target": target, "known_years": ",".join(map(str, known_years)), "known_sum": math.nan,
          "missing_years": "", "required": annual_required, "required_kind": "growth_rate",

@@ -80,7 +80,8 @@ summary = {"indicator_id": indicator, "region_code": region_code, "title": title
            "covid": covid, "seed": seed, **summary,
            "series_sources": ";".join(f"{int(r.year)}:{r.source_id}({r.quality},{r.qualifier})" for r in series.itertuples())}
 
-readings = None
+# A target that may be a five-year total (tourism) has two readings; others have none to add.
+readings = pd.DataFrame(columns=scenarios.READING_COLUMNS)
 if plan["may_be_five_year_total"]:
     totals = obs[(obs["region_code"] == region_code) & (obs["indicator_id"] == indicator) & (obs["period"] == "five_year_total") & obs["selected"]]
     readings = scenarios.tourism_readings(series, target_value, float(totals["value"].iloc[0]) if len(totals) else None,
@@ -89,8 +90,7 @@ if plan["may_be_five_year_total"]:
 # %%
 io.write_csv(table, out_dir / f"scenarios_{indicator}.csv")
 io.write_csv(pd.DataFrame([summary]), out_dir / f"scenario_summary_{indicator}.csv")
-if readings is not None:
-    io.write_csv(readings, out_dir / f"tourism_readings_{indicator}.csv")
+io.write_csv(readings, out_dir / f"target_readings_{indicator}.csv")
 fig = figures.scenario_fan_chart(table, title, unit)
 style.save_figure(fig, fig_dir / f"scenario_{indicator}.png")
 plt.show()
@@ -111,5 +111,5 @@ if summary["trend_method"]:
 if summary["notes"]:
     lines.append(f"- 说明：{summary['notes']}")
 display(Markdown("\n".join(lines)))
-if readings is not None:
+if len(readings):
     display(readings)

@@ -154,7 +154,7 @@ for n, (ind, s) in enumerate(summaries.items(), start=1):
                  t("说明", "notes"): s["notes"] if isinstance(s["notes"], str) else ""})
 parts.append(report.table_html(pd.DataFrame(rows), t("表 C：各指标情景摘要", "Table C: scenario summary"), "data/processed/scenario_summary_*.csv"))
 for ind in ("tourism_visits", "tourism_revenue"):
-    r = read(f"tourism_readings_{ind}.csv")
+    r = read(f"target_readings_{ind}.csv")
     unit = summaries[ind]["unit"]
     shown = pd.DataFrame({
         t("读法", "reading"): r["reading_zh" if zh else "reading_en"],

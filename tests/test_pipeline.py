@@ -59,7 +59,7 @@ def test_bad_input_fails_the_notebook_and_keeps_outputs(tmp_path, table1_lines, 
                                    {"input_path": str(source), "output_path": str(out)})
     err = capsys.readouterr().err
     assert code == 1
-    assert expected in err and "broken.txt" in err and "failed in cell" in err
+    assert expected in err and "broken.txt" in err and "failed in the cell In [" in err
     assert out.read_text() == "previous contents\n"
     assert not (tmp_path / "processed" / "comparison_checks.csv").exists()
     assert (tmp_path / "failed" / "run.ipynb").exists()

@@ -96,6 +96,17 @@ def progress() -> str:
     return f"[{k}/{total}] "
 
 
+def _failing_source(executed: Path, exec_count) -> str:
+    """Source of the cell with execution count ``exec_count`` in an executed notebook ("" if none)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:  # noqa: BLE001 - a message helper must never hide the real error
+        return ""
+    return next((c.source for c in nb.cells if c.get("execution_count") == exec_count), "")
+
+
 def execute(source: str, output: str, params: dict, cwd: str | None = None) -> int:
     """Run ``source`` with ``params`` into ``output`` (.ipynb); return a process exit code.
 
@@ -121,8 +132,9 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
         failed = FAILED_NOTEBOOKS / out.name
         if tmp.exists():
             os.replace(tmp, failed)
+        first_line = next((line for line in _failing_source(failed, err.exec_count).splitlines() if line.strip()), "")
         print(
-            f"✖ {relative(src)} failed in cell {err.cell_index} (execution count {err.exec_count}): "
+            f"✖ {relative(src)} failed in the cell In [{err.exec_count}] starting {first_line!r}: "
             f"{err.ename}: {err.evalue}\n  the executed copy with the error: {relative(failed)}\n"
             f"  earlier outputs are untouched",
             file=sys.stderr,

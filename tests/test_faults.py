@@ -1,0 +1,442 @@
+"""Raw-data faults and interrupted runs, end to end through ``make report`` on a copy of the project.
+
+The real working tree is never touched: ``tests/project_copy.py`` copies the project into a
+temporary folder, ``make report`` builds the copy once per session, and each case works on a fresh
+copy of that built copy (mtimes kept, so Make finds it up to date until the case changes a file).
+
+- Fault matrix: one raw file is made faulty; ``make report`` must exit non-zero with a message that
+  names the file, the line and the column (where the fault has them) and what was expected, name
+  the notebook and the cell, keep the executed notebook with the error in ``reports/failed/``, and
+  leave every byte under ``data/processed/``, ``figures/`` and ``reports/`` as it was.
+- Interrupts: ``make report`` from clean is interrupted with SIGINT (Ctrl-C), then SIGTERM (kill),
+  then SIGKILL (kill -9), each sent to make's whole process group while a rule's outputs are half
+  written; the next ``make report`` must finish with complete, valid outputs identical to an
+  uninterrupted build, and the one after that must execute nothing.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from project_copy import ProjectCopy, clone_copy, copy_project, probe_roots
+
+pytestmark = pytest.mark.pipeline
+
+CJ = "data/raw/changji_bulletins.csv"
+PLAN = "data/raw/changji_14th_fyp_modern_services_plan.txt"
+PLAN_OBS = "data/raw/plan_text_observations.csv"
+PROVENANCE = "data/raw/provenance.yml"
+
+
+# ---------------------------------------------------------------------------------------------
+# The built copy
+# ---------------------------------------------------------------------------------------------
+
+
+def up_to_date(copy: ProjectCopy) -> bool:
+    """``make -q`` on the file targets: ``report`` may be a phony wrapper (always "out of date")
+    around a ``pipeline`` target that holds the real files."""
+    makefile = copy.path("Makefile").read_text(encoding="utf-8")
+    target = "pipeline" if re.search(r"^pipeline:", makefile, re.M) else "report"
+    return copy.make("-q", target).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def built_copy(tmp_path_factory) -> ProjectCopy:
+    """A copy of the project with ``make report`` run to completion (once per session)."""
+    copy = copy_project(tmp_path_factory.mktemp("built") / "project")
+    # The copy's `analysis` must be the one imported, by the runner and inside the kernel, or the
+    # runs below would read and write the main checkout.
+    assert probe_roots(copy) == (str(copy.root), str(copy.root))
+    result = copy.make("report")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert up_to_date(copy)
+    return copy
+
+
+@pytest.fixture
+def fresh_copy(built_copy, tmp_path) -> ProjectCopy:
+    """A copy of the built copy, up to date for Make."""
+    copy = clone_copy(built_copy, tmp_path / "project")
+    assert up_to_date(copy), "a copy of the built copy should be up to date"
+    return copy
+
+
+# ---------------------------------------------------------------------------------------------
+# Faults
+# ---------------------------------------------------------------------------------------------
+
+
+def lines_of(data: bytes) -> list[bytes]:
+    """A raw file's lines with their line ends (the bulletin CSVs have CRLF)."""
+    return data.splitlines(keepends=True)
+
+
+def replace_in_line(data: bytes, line: int, old: str, new: str) -> bytes:
+    """``data`` with ``old`` replaced by ``new`` once, in 1-based ``line`` only."""
+    rows = lines_of(data)
+    assert old.encode() in rows[line - 1], f"{old!r} not in line {line}"
+    rows[line - 1] = rows[line - 1].replace(old.encode(), new.encode(), 1)
+    return b"".join(rows)
+
+
+def record_sha256(copy: ProjectCopy, raw_name: str, data: bytes) -> None:
+    """Record ``data``'s sha256 for ``raw_name`` in the copy's provenance.yml, so the checksum check
+    passes and the fault itself is what the pipeline meets.
+
+    provenance.yml keeps its mtime: otherwise Make would first (rightly) rerun the notebooks that
+    read it but not the faulty file (01, 02), rewriting their executed notebooks, and the test could
+    not tell those legitimate rewrites from outputs damaged by the failure.
+    """
+    path = copy.path(PROVENANCE)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    old = yaml.safe_load(text)["files"][Path(raw_name).name]["sha256"]
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, hashlib.sha256(data).hexdigest()), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def write_raw(copy: ProjectCopy, raw: str, data: bytes, *, record: bool = True) -> None:
+    if record:
+        record_sha256(copy, raw, data)
+    copy.write_bytes(raw, data)
+
+
+def table1_line(copy: ProjectCopy, label: str) -> int:
+    text = copy.path(PLAN).read_text(encoding="utf-8")
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(label))
+
+
+def sha_in_provenance(copy: ProjectCopy, raw: str) -> str:
+    return yaml.safe_load(copy.path(PROVENANCE).read_text(encoding="utf-8"))["files"][Path(raw).name]["sha256"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A way to break one raw file, and what the failed run must say about it."""
+
+    id: str
+    file: str                                  # the raw file made faulty
+    apply: Callable[[ProjectCopy], list[str]]  # breaks the copy; returns the texts the message must hold
+    notebook: str | None                       # the notebook that must fail (None: Make stops before any)
+
+
+def missing_file(copy):
+    copy.path(CJ).unlink()
+    return [CJ]
+
+
+def gbk_file(copy):
+    text = copy.path(CJ).read_bytes().decode("utf-8")
+    write_raw(copy, CJ, text.encode("gbk", errors="replace"))
+    return [f"{CJ}, line 2, column 'region': not UTF-8 (byte 0x", "expected UTF-8 text"]
+
+
+def non_numeric(copy):
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), 2, ",1191,", ",1l91,"))
+    return [f"{CJ}, line 2, column 'value': expected a number as printed", "found '1l91'"]
+
+
+def wanyuan_in_table1(copy):
+    line = table1_line(copy, "三产增加值（亿元）")
+    write_raw(copy, PLAN, replace_in_line(copy.path(PLAN).read_bytes(), line, "三产增加值（亿元）", "三产增加值（万元）"))
+    return [f"{PLAN}, line {line}, column '数据类别': '三产增加值（万元）' is in 万元, expected 亿元"]
+
+
+def wanyuan_in_quote_anchor(copy):
+    # line 2 quotes "…2015年的358.05亿元…": the row now claims the number is printed in 万元
+    write_raw(copy, PLAN_OBS, replace_in_line(copy.path(PLAN_OBS).read_bytes(), 2, ",亿元,", ",万元,"))
+    return [f"{PLAN_OBS}, line 2, column 'unit_as_printed': the quote prints '亿元增长到2' after the number 358.05, "
+            "not the unit '万元' of this row; expected unit_as_printed to be the unit printed after the number in the quote"]
+
+
+def wanyuan_in_bulletin(copy):
+    # the quote prints "…704.11亿元…"; read as 万元 the value would be 0.070411 亿元
+    data = copy.path(CJ).read_bytes()
+    line = next(i for i, row in enumerate(lines_of(data), 1) if ",704.11,亿元,".encode() in row)
+    write_raw(copy, CJ, replace_in_line(data, line, ",704.11,亿元,", ",704.11,万元,"))
+    return [f"{CJ}, line {line}, column 'unit': the quote prints 704.11 亿元",
+            "expected the unit as printed in the quote (亿元)"]
+
+
+def duplicate_row(copy):
+    rows = lines_of(copy.path(CJ).read_bytes())
+    write_raw(copy, CJ, b"".join([rows[0], rows[1], rows[1], *rows[2:]]))
+    return [f"{CJ}, line 3, column 'value': duplicate of line 2: same region, indicator, year, source"]
+
+
+def duplicate_row_other_value(copy):
+    rows = lines_of(copy.path(CJ).read_bytes())
+    write_raw(copy, CJ, b"".join([rows[0], rows[1], rows[1].replace(b",1191,", b",1192,"), *rows[2:]]))
+    return [f"{CJ}, line 3, column 'value': duplicate of line 2 with another value: same region, indicator, year and source",
+            "'1191'", "'1192'", "expected one value per region, indicator, year and source"]
+
+
+def unregistered_source(copy):
+    data = copy.path(CJ).read_bytes()
+    title = next(csv.reader(io.StringIO(lines_of(data)[1].decode("utf-8"))))[6]
+    write_raw(copy, CJ, replace_in_line(data, 2, title, "某未登记网站转载"))
+    return [f"{CJ}, line 2, column 'source_title': source '某未登记网站转载' is not registered in {PROVENANCE}"]
+
+
+def negative_level(copy):
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), 2, ",1191,", ",-1191,"))
+    return [f"{CJ}, line 2, column 'value': a level cannot be negative", "expects a value >= 0", "found '-1191'"]
+
+
+def changed_checksum(copy):
+    recorded = sha_in_provenance(copy, PLAN)
+    line = table1_line(copy, "三产增加值（亿元）")
+    data = replace_in_line(copy.path(PLAN).read_bytes(), line, "563.51", "563.52")
+    write_raw(copy, PLAN, data, record=False)
+    return [f"{PLAN}: checksum changed", f"records sha256 {recorded}",
+            f"the file now has {hashlib.sha256(data).hexdigest()}"]
+
+
+def empty_file(copy):
+    write_raw(copy, CJ, b"")
+    return [f"{CJ}, line 1, column 'region': file is empty; expected a header line region,year,indicator,value"]
+
+
+FAULTS = [
+    Fault("missing_file", CJ, missing_file, None),
+    Fault("gbk_encoded", CJ, gbk_file, "10_clean_observations"),
+    Fault("non_numeric_value", CJ, non_numeric, "10_clean_observations"),
+    Fault("wanyuan_for_yiyuan_in_table1", PLAN, wanyuan_in_table1, "01_clean_bureau_comparison"),
+    Fault("wanyuan_for_yiyuan_in_quote_anchor", PLAN_OBS, wanyuan_in_quote_anchor, "10_clean_observations"),
+    Fault("wanyuan_for_yiyuan_in_bulletin", CJ, wanyuan_in_bulletin, "10_clean_observations"),
+    Fault("duplicated_row", CJ, duplicate_row, "10_clean_observations"),
+    Fault("duplicated_row_other_value", CJ, duplicate_row_other_value, "10_clean_observations"),
+    Fault("source_not_in_provenance", CJ, unregistered_source, "10_clean_observations"),
+    Fault("negative_level", CJ, negative_level, "10_clean_observations"),
+    Fault("changed_checksum", PLAN, changed_checksum, "01_clean_bureau_comparison"),
+    Fault("empty_file", CJ, empty_file, "10_clean_observations"),
+]
+
+
+def is_papermill_marker(cell: dict) -> bool:
+    source = "".join(cell.get("source", ""))
+    return cell["cell_type"] == "markdown" and ("papermill-error-cell" in source or "An Exception was encountered" in source)
+
+
+def error_line(output: str) -> str:
+    """The runner's ✖ line (or Make's own error when no notebook ran)."""
+    for line in output.splitlines():
+        if line.startswith("✖ "):
+            return line
+    return next((line for line in output.splitlines() if "***" in line), output.strip()[-500:])
+
+
+#: every fault with one job (Make stops at the first notebook that reads the file), and the
+#: checksum fault also with two, where both notebooks that read the plan run and fail together
+CASES = [(f, 1) for f in FAULTS] + [(f, 2) for f in FAULTS if f.id == "changed_checksum"]
+
+
+@pytest.mark.parametrize("fault, jobs", CASES, ids=[f"{f.id}-j{j}" for f, j in CASES])
+def test_raw_data_fault_stops_make_and_keeps_outputs(fresh_copy, fault, jobs):
+    copy = fresh_copy
+    before = copy.output_hashes()
+    expected = fault.apply(copy)
+
+    result = copy.make("report", f"JOBS={jobs}")
+    output = result.stdout + result.stderr
+    print(f"{fault.id}: {error_line(output)}")  # the fault → message table (pytest -rP shows it)
+
+    assert result.returncode != 0, output
+    for text in expected:
+        assert text in output, f"{text!r} not in the output:\n{output}"
+    # Every byte under data/processed/, figures/ and reports/ is as before. With `make -j`, a
+    # notebook that also reads the file but is not hurt by the fault may have run alongside the
+    # failing one and finished (a legitimate rebuild): its tables and figures must come out the
+    # same; only its executed notebook is allowed to differ (reproducibility is not tested here).
+    failed_notebooks = set(re.findall(r"✖ notebooks/(\w+)\.py failed", result.stderr))
+    rebuilt = {out for src, out in re.findall(r"▶ notebooks/(\w+)\.py → (\S+)", result.stdout) if src not in failed_notebooks}
+    after = copy.output_hashes()
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert changed <= rebuilt, "a failed run touched data/processed/, figures/ or reports/: " + ", ".join(
+        f"{k} ({'deleted' if k not in after else 'created' if k not in before else 'changed'})" for k in sorted(changed - rebuilt))
+    assert not list(copy.root.rglob("*.partial.ipynb")) and not list(copy.root.rglob(".*.tmp"))
+
+    if fault.notebook is None:  # Make stops before running anything: the file is a prerequisite
+        assert "▶" not in result.stdout
+        # named, with what is expected (Make's own "No rule to make target …" says neither)
+        said = [line for line in output.splitlines()
+                if fault.file in line and re.search(r"not found|missing|no such file", line, re.I)]
+        assert any("expected" in line for line in said), output
+        assert not copy.path("reports/failed").exists()
+        return
+    # The runner names the notebook and the cell (with `make -j`, another notebook that reads the
+    # same file may fail alongside it, and must say the same); Make names the rule it stopped at.
+    failures = re.findall(r"✖ notebooks/(\w+)\.py failed in the cell In \[(\d+)\] starting (.+?): (\w+): (.+)",
+                          result.stderr)
+    assert fault.notebook in [f[0] for f in failures], result.stderr
+    assert re.search(r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: .+\] Error \d", result.stderr), result.stderr
+    for notebook, count, first_line, ename, evalue in failures:
+        assert ename == "RawDataError" and fault.file in evalue, (notebook, evalue)
+        assert f"the executed copy with the error: reports/failed/{notebook}.ipynb" in result.stderr
+        # The executed copy with the error is kept in reports/failed/; the message names the cell by
+        # its execution count (In [N], as Jupyter shows it) and its first line.
+        failed = json.loads(copy.path(f"reports/failed/{notebook}.ipynb").read_text(encoding="utf-8"))
+        cells = [c for c in failed["cells"] if c.get("execution_count") == int(count)]
+        assert len(cells) == 1
+        cell = cells[0]
+        assert first_line.strip("'\"") in "".join(cell["source"])
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        assert errors and errors[0]["ename"] == ename and errors[0]["evalue"] == evalue
+    if jobs == 1:  # Make stopped at the first notebook that reads the file: nothing else ran
+        assert re.findall(r"▶ notebooks/(\w+)\.py", result.stdout) == [fault.notebook], result.stdout
+    # the failed rule's targets do not look up to date: the next run tries it again
+    assert not up_to_date(copy)
+
+
+# ---------------------------------------------------------------------------------------------
+# Interrupts
+# ---------------------------------------------------------------------------------------------
+
+
+def wait_for(condition: Callable[[], bool], proc, timeout: float = 180, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            raise AssertionError(f"make exited ({proc.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def processes_of(copy: ProjectCopy) -> list[int]:
+    """Pids of live processes started for ``copy`` (their environment has its PYTHONPATH).
+
+    The Jupyter kernel runs in a session of its own, so a signal to make's process group does not
+    reach it; it must exit by itself when its runner is gone.
+    """
+    marker = f"PYTHONPATH={copy.env['PYTHONPATH']}".encode()
+    pids = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if marker in (d / "environ").read_bytes().split(b"\0") and (d / "stat").read_text().split()[2] != "Z":
+                pids.append(int(d.name))
+        except OSError:
+            continue
+    return pids
+
+
+def written_since(copy: ProjectCopy, since: float) -> list[str]:
+    """Tables and figures written after ``since`` (a time stamp)."""
+    return [p.relative_to(copy.root).as_posix() for d in ("data/processed", "figures") for p in copy.path(d).iterdir()
+            if p.name != "README.md" and not p.name.startswith(".") and p.stat().st_mtime > since]
+
+
+def running_notebooks(copy: ProjectCopy) -> list[str]:
+    """Notebooks being executed: papermill writes each into a ``.<name>.partial.ipynb`` as it goes."""
+    return sorted(p.name[1:].replace(".partial.ipynb", "") for p in copy.path("reports/notebooks").glob(".*.partial.ipynb"))
+
+
+def stop(proc, copy: ProjectCopy, sig: int) -> dict:
+    """Send ``sig`` to make's whole process group, wait, and return what was left behind."""
+    at_signal = sorted(copy.output_hashes())
+    running = running_notebooks(copy)
+    os.killpg(proc.pid, sig)
+    proc.wait(timeout=120)
+    deadline = time.monotonic() + 15
+    while processes_of(copy) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    stray = processes_of(copy)
+    for pid in stray:  # started by this test; end them so they cannot write into the next run
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return {"returncode": proc.returncode, "stray": stray, "outputs_at_signal": at_signal, "running": running,
+            "outputs_after": sorted(copy.output_hashes()),
+            "partial": sorted(p.relative_to(copy.root).as_posix() for p in copy.root.rglob("*")
+                              if ".partial." in p.name or p.name.endswith(".tmp"))}
+
+
+def check_complete(copy: ProjectCopy) -> None:
+    """Every output parses: CSV tables, PNG images, executed notebooks, HTML pages."""
+    import nbformat
+    import pandas as pd
+    from PIL import Image
+
+    for p in sorted(copy.path("data/processed").glob("*.csv")):
+        table = pd.read_csv(p)
+        # a target with a single reading has a header-only readings table, by design
+        assert len(table) > 0 or (p.name.startswith("target_readings_") and len(table.columns) > 0), p
+    for p in sorted(copy.path("figures").glob("*.png")):
+        with Image.open(p) as im:
+            im.verify()
+    for p in sorted(copy.path("reports/notebooks").glob("*.ipynb")):
+        nbformat.validate(nbformat.read(p, as_version=4))
+    for p in sorted(copy.path("reports").rglob("*.html")):
+        assert p.read_text(encoding="utf-8").rstrip().endswith("</html>"), p
+
+
+def test_interrupted_make_report_finishes_correctly_on_the_next_run(built_copy, tmp_path):
+    copy = clone_copy(built_copy, tmp_path / "project")
+    assert copy.make("clean").returncode == 0
+    log = tmp_path / "make.log"
+    runs = {}
+
+    # 1. Ctrl-C once the first notebook has finished and another rule has begun writing its
+    #    outputs (its executed notebook, renamed last, is not there yet: its targets are half made).
+    first = copy.path("reports/notebooks/01_clean_bureau_comparison.ipynb")
+    proc = copy.popen_make("report", "JOBS=2", log=log)
+    wait_for(first.exists, proc, what="the first notebook to finish")
+    wait_for(lambda: written_since(copy, first.stat().st_mtime), proc, what="another rule to write an output")
+    runs["SIGINT"] = stop(proc, copy, signal.SIGINT)
+    runs["SIGINT"]["log"] = log.read_text(encoding="utf-8", errors="replace")
+
+    # 2. kill (SIGTERM) of the whole group as soon as the next run has written a table or figure.
+    started = time.time()
+    proc = copy.popen_make("report", "JOBS=2", log=log)
+    wait_for(lambda: written_since(copy, started), proc, what="the second run to write an output")
+    runs["SIGTERM"] = stop(proc, copy, signal.SIGTERM)
+    runs["SIGTERM"]["log"] = log.read_text(encoding="utf-8", errors="replace")
+
+    # 3. kill -9 of the whole group, likewise.
+    started = time.time()
+    proc = copy.popen_make("report", "JOBS=2", log=log)
+    wait_for(lambda: written_since(copy, started), proc, what="the second run to write an output")
+    runs["SIGKILL"] = stop(proc, copy, signal.SIGKILL)
+    runs["SIGKILL"]["log"] = log.read_text(encoding="utf-8", errors="replace")
+    for name, run in runs.items():  # what each interrupt left (pytest -rP shows it)
+        print(f"--- {name}: exit {run['returncode']}; running at the signal: {run['running']}; "
+              f"gone after the signal: {sorted(set(run['outputs_at_signal']) - set(run['outputs_after']))}; "
+              f"temporary files left: {run['partial']}\n{run['log']}")
+
+    for name, run in runs.items():
+        assert run["returncode"] != 0, (name, run)
+        assert not run["stray"], f"{name}: processes still running after make was stopped: {run['stray']}"
+
+    # 4. run again: it finishes, and what it made is complete and the same as an uninterrupted build
+    result = copy.make("report", "JOBS=2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    leftovers = [p.relative_to(copy.root).as_posix() for p in copy.root.rglob("*")
+                 if ".partial." in p.name or p.name.endswith(".tmp")]
+    assert not leftovers, leftovers
+    check_complete(copy)
+    built = built_copy.output_hashes()
+    now = copy.output_hashes()
+    assert sorted(now) == sorted(built)
+    assert [k for k in built if now[k] != built[k]] == []
+
+    # 5. and the run after that executes nothing
+    again = copy.make("report")
+    assert again.returncode == 0 and "▶" not in again.stdout, again.stdout
+    assert up_to_date(copy)
