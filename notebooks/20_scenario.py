@@ -77,7 +77,7 @@ table, summary = scenarios.build_scenarios(series, unit=unit, target=target_valu
 summary = {"indicator_id": indicator, "region_code": region_code, "title": title, "title_en": title_en,
            "target_text": plan["target_text"] if target == "plan" else f"{target_value:g} {unit}",
            "rate_text": plan["rate_text"] if stated_rate == "plan" else ("—" if rate is None else f"{rate:.4f}"),
-           "covid": covid, "seed": seed, **summary,
+           "covid": covid, "seed": seed, "stress_shock": stress_shock, **summary,
            "series_sources": ";".join(f"{int(r.year)}:{r.source_id}({r.quality},{r.qualifier})" for r in series.itertuples())}
 
 # A target that may be a five-year total (tourism) has two readings; others have none to add.

@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 from IPython.display import HTML, display
 
-from analysis import catalogue, evaluation, paths, provenance, report, scenarios
+from analysis import catalogue, evaluation, growth, paths, provenance, report, scenarios
 from analysis.parameters import check_parameter
 
 check_parameter("language", language, str, allowed=["zh", "en"])
@@ -137,10 +137,10 @@ display(HTML("".join(parts)))
 # %%
 parts = [report.heading("scenarios", SECTIONS[2][1]),
          report.paragraph(t("每个指标由同一个情景笔记本按 params/ 中的参数运行一次：实际值、按规划增速的规划路径、对数线性趋势及 80% 预测区间、"
-                            "压力情景（趋势增速减 2 个百分点）、以及从最新实际值到 2025 年目标所需的年均增速。",
+                            f"压力情景（趋势增速减 {tva['stress_shock'] * 100:g} 个百分点）、以及从最新实际值到 2025 年目标所需的年均增速。",
                             "One scenario notebook runs once per indicator from params/: actuals, the plan path at the stated rate, a "
-                            "log-linear trend with its 80% prediction interval, a stress scenario (trend minus 2 points) and the growth "
-                            "required from the latest actual to the 2025 target."))]
+                            f"log-linear trend with its 80% prediction interval, a stress scenario (trend minus {tva['stress_shock'] * 100:g} points) "
+                            "and the growth required from the latest actual to the 2025 target."))]
 rows = []
 for n, (ind, s) in enumerate(summaries.items(), start=1):
     unit = s["unit"]
@@ -214,13 +214,20 @@ display(HTML(report.heading("audit", SECTIONS[4][1])
 
 # %%
 thresholds = evaluation.load_thresholds(paths.resolve(params_dir) / "evaluation_thresholds.yaml")
+n_points = [int(s["n_actual"]) for s in summaries.values()]
+n_min, n_max = min(n_points), max(n_points)
+n_damped = int(sum(pd.notna(s["trend_method"]) and not isinstance(s["damped_fallback_reason"], str) for s in summaries.values()))
+used_rows = obs[obs["selected"].astype(bool) & obs["indicator_id"].isin(list(summaries)) & (obs["region_code"] == CJ)]
+caveats = sorted({n for note in used_rows["note"].dropna() for n in note.split("; ") if n.startswith("coverage")})
 methods = [
     t("复合年均增长率 CAGR = (末值/初值)^(1/年数) − 1；达标所需增速 = (目标/最新值)^(1/剩余年数) − 1。",
       "CAGR = (end/start)^(1/years) − 1; required growth = (target/latest)^(1/years left) − 1."),
     t("对数线性趋势：用 statsmodels OLS 对 ln(值) 关于年份回归（允许不等间隔年份），给出 80% 预测区间；2 个点时为精确直线、无区间。",
       "Log-linear trend: statsmodels OLS of ln(value) on year (irregular years allowed) with an 80% prediction interval; with two points the line is exact and has no interval."),
-    t(f"阻尼趋势指数平滑（statsmodels ETS，模拟区间）仅在至少 8 个连续年度数据点时使用，否则退回对数线性趋势并记录原因；目前所有序列都不满足。",
-      "Damped-trend exponential smoothing (statsmodels ETS with simulated intervals) is used only with at least 8 consecutive annual points; otherwise it falls back to the log-linear trend and records why — every series here does."),
+    t(f"阻尼趋势指数平滑（statsmodels ETS，模拟区间）仅在至少 {growth.MIN_POINTS_DAMPED} 个连续年度数据点时使用，否则退回对数线性趋势并记录原因"
+      f"（本次 {n_damped} 个序列使用了阻尼趋势）。",
+      f"Damped-trend exponential smoothing (statsmodels ETS with simulated intervals) is used only with at least {growth.MIN_POINTS_DAMPED} "
+      f"consecutive annual points; otherwise it falls back to the log-linear trend and records why ({n_damped} series used it this time)."),
     t("COVID 处理参数：none（不处理）/ dummy（2020–2022 年虚拟变量）/ exclude（剔除 2020–2022 年）。报告使用 params/ 中的设定。",
       "COVID treatment parameter: none / dummy for 2020–2022 / exclude 2020–2022; the report uses the settings in params/."),
     t(f"序时进度：已过规划期比例 k/5 与目标完成比例比较（水平目标以 2020 年为基数按对数计，比重按线性计，增速目标比较已实现的年均增速）。"
@@ -229,8 +236,9 @@ methods = [
       f"Reached: achieved ahead; ≥ elapsed + {thresholds['ahead_margin']:.2f}: faster; ≥ elapsed − {thresholds['lagging_margin']:.2f}: as expected; else lagging; no usable data: no data. The thresholds are a convention (params/evaluation_thresholds.yaml)."),
     t("数据选用：同一指标同一年份有多个来源时按规则选一（来源质量、最终数优先于预计数、精确值优先于约数），其余保留可见。部分时期（上半年、节假日等）的数字保留但从不当作全年值。不做任何估算或插值。",
       "Data selection: where sources overlap one row is chosen by a stated rule (source quality, final before estimate, exact before approximate); the others stay visible. Partial-period figures are kept but never used as annual values. Nothing is estimated or interpolated."),
-    t("局限：序列很短（2–4 个年度点），年份不等间隔，且 2018 年数据早于第四次经济普查修订、2023 年 GDP 可能包含兵团第六师，跨年比较需谨慎。",
-      "Limits: the series are short (2–4 annual points) and irregular; 2018 figures predate the 2018 census revision and 2023 GDP may include the XPCC 6th Division, so comparisons across years need care."),
+    t(f"局限：序列很短（{n_min}–{n_max} 个年度点），年份不等间隔，来源口径可能不一致，跨年比较需谨慎。所用数据的口径说明：",
+      f"Limits: the series are short ({n_min}–{n_max} annual points) and irregular, and sources may differ in coverage; compare years with care. Coverage notes on the data used:"),
+    *caveats,
 ]
 display(HTML(report.heading("methods", SECTIONS[5][1]) + report.bullet_list(methods)))
 
