@@ -17,7 +17,6 @@ RUN := $(PY) tools/notebook_runner.py
 # Fixed timestamps wherever a tool would otherwise write the build time.
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 ANALYSIS := $(wildcard analysis/*.py) analysis/indicators.yml tools/notebook_runner.py $(wildcard templates/offline/*)
 PROVENANCE := data/raw/provenance.yml
@@ -39,7 +38,7 @@ REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
 
-.PHONY: help venv browser report pipeline scenario golden test lab clean distclean
+.PHONY: help venv browser report pipeline scenario golden bench test lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -141,6 +140,10 @@ browser: ## Install Debian's chromium and CJK fonts for the browser tests, if mi
 	  echo "▶ installing chromium and fonts-noto-cjk (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "The browser tests need Chromium: install the Debian packages chromium and fonts-noto-cjk (as root)." >&2; exit 1; fi
+
+# Build times for the README, measured in a temporary copy (the working tree is not touched).
+bench: $(VENV_STAMP) ## Time cold, no-op and one-change builds against plain nbconvert (in a temporary copy, ~3 min)
+	$(PY) tools/bench.py --jobs $(JOBS) $(BENCH_FLAGS)
 
 golden: report ## Accept the current scenario/evaluation tables as the tests' golden copies (after reviewing the diff)
 	cp $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) \

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib import font_manager
 
-matplotlib.use("Agg")  # headless and deterministic; JupyterLab still shows figures inline
-
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from analysis.io import atomic_write_bytes  # noqa: E402
+from analysis.io import atomic_write_bytes
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"

@@ -1,0 +1,302 @@
+"""Time `make report` against the naive way of running the same notebooks: `make bench`.
+
+Usage (from the project root, with the project venv):
+
+    .venv/bin/python tools/bench.py [--jobs N] [--repeat N] [--json results.json] [--keep]
+
+Everything runs in a throw-away copy of the project (tracked and untracked-but-not-ignored files,
+mtimes kept, `.venv` symlinked), so the working tree and its outputs are never touched. It times:
+
+  cold      `make clean; make report JOBS=N` (venv present, outputs removed; N = --jobs, default the
+            number of cores), and the same with JOBS=1
+  no-op     a second `make report` with nothing changed
+  touch     `make report` after touching params/scenario_retail_sales_total.yaml
+  naive     the same notebook runs one after another, the way one would without the Makefile:
+            `jupyter nbconvert --to notebook --execute` on each notebook (converted from its
+            jupytext script with `jupytext --to ipynb`, the run's parameters written into a cell
+            after its parameters cell), then one `jupyter nbconvert --to html` per notebook
+  floor     one fresh `python -c "import pandas, matplotlib, seaborn, statsmodels.api"` (best of 3)
+
+and exits 1 unless no-op < 1 s and cold <= 0.5 x naive (the targets in the README).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TOUCHED = "params/scenario_retail_sales_total.yaml"
+IMPORTS = "import pandas, matplotlib, seaborn, statsmodels.api"
+NOOP_LIMIT_S = 1.0
+COLD_OVER_NAIVE_LIMIT = 0.5
+# The timeout the runner gives papermill; nbconvert's default (30 s per cell) would differ.
+CELL_TIMEOUT_S = 600
+# Files the cold build must leave in the copy (proof that outputs land there, not in ROOT).
+REPORT_FILES = ["reports/mid_term_evaluation.html", "reports/mid_term_evaluation.en.html", "reports/index.html"]
+
+
+# ---- pure parts (unit-tested in tests/test_bench.py) -------------------------------------------
+
+def parse_runs(dry_run: str) -> list[dict]:
+    """The notebook runs in the output of `make -n report`, in Make's (dependency) order.
+
+    Reading them from Make keeps one list of runs and parameters: the Makefile's. Each run is
+    {"source", "output", "params_file", "params": {name: YAML text}}.
+    """
+    runs = []
+    for line in dry_run.replace("\\\n", " ").splitlines():
+        if "notebook_runner.py execute " not in line:
+            continue
+        words = shlex.split(line)
+        args = words[words.index("execute") + 1:]
+        run = {"source": args[0], "output": args[1], "params_file": None, "params": {}}
+        i = 2
+        while i < len(args):
+            if args[i] in ("-f", "--parameters-file"):
+                run["params_file"], i = args[i + 1], i + 2
+            elif args[i] in ("-p", "--parameter"):
+                run["params"][args[i + 1]], i = args[i + 2], i + 3
+            else:
+                raise ValueError(f"unexpected argument {args[i]!r} in: {line}")
+        runs.append(run)
+    return runs
+
+
+def run_parameters(run: dict, root: Path) -> dict:
+    """The parameter values of a run, merged as the runner does: the YAML file, then each -p."""
+    params: dict = {}
+    if run["params_file"]:
+        params.update(yaml.safe_load((root / run["params_file"]).read_text(encoding="utf-8")) or {})
+    for name, text in run["params"].items():
+        params[name] = yaml.safe_load(text) if text != "" else ""
+    return params
+
+
+def inject_parameters(nb: dict, params: dict) -> dict:
+    """Put `name = value` lines in a new cell after the cell tagged "parameters" (as papermill does)."""
+    if not params:
+        return nb
+    cells = nb["cells"]
+    at = next((i + 1 for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
+    source = "# Parameters\n" + "".join(f"{name} = {value!r}\n" for name, value in params.items())
+    cells.insert(at, {"cell_type": "code", "execution_count": None, "id": "injected-parameters",
+                      "metadata": {"tags": ["injected-parameters"]}, "outputs": [], "source": source})
+    return nb
+
+
+def verdict(t: dict) -> tuple[list[str], bool]:
+    """Table lines for the timings ``t`` and whether the targets are met.
+
+    ``t`` maps each measurement to [wall seconds, CPU seconds] (the floor: wall seconds only).
+    """
+    naive, cold, floor = t["naive"][0], t["cold"][0], t["floor"]
+    rows = [
+        ("naive: nbconvert --execute, one per run", "naive_execute", f"{t['runs']} runs one after another"),
+        ("naive: nbconvert --to html, one per run", "naive_html", ""),
+        ("naive total", "naive", "execute + HTML"),
+        ("(naive: jupytext --to ipynb, not counted)", "naive_convert", ""),
+        ("cold make report JOBS=1", "cold_serial", f"{t['cold_serial'][0] / naive:.2f} x naive"),
+        (f"cold make report JOBS={t['jobs']}", "cold", f"{cold / naive:.2f} x naive, {cold / floor:.1f} x import floor"),
+        ("no-op make report", "noop", f"target < {NOOP_LIMIT_S:g} s"),
+        ("make report after touching one params file", "touch", f"{TOUCHED}; {t['touch'][0] / cold:.2f} x cold"),
+    ]
+    lines = [f"{'':<46} {'wall':>8} {'CPU':>8}",
+             f"{'import floor':<46} {floor:7.2f}s {'':>8}  python -c '{IMPORTS}', best of 3"]
+    lines += [f"{name:<46} {t[key][0]:7.2f}s {t[key][1]:7.1f}s  {note}" for name, key, note in rows]
+    noop_ok = t["noop"][0] < NOOP_LIMIT_S
+    cold_ok = cold <= COLD_OVER_NAIVE_LIMIT * naive
+    lines.append(f"targets: no-op under {NOOP_LIMIT_S:g} s: {'met' if noop_ok else 'NOT MET'}; "
+                 f"cold at most {COLD_OVER_NAIVE_LIMIT:g} x naive: {'met' if cold_ok else 'NOT MET'}")
+    return lines, noop_ok and cold_ok
+
+
+def to_json(t: dict) -> str:
+    """The timings as JSON, to the millisecond: {"cold": [wall, cpu], ..., "jobs": 2, ...}."""
+    rounded = {k: [round(x, 3) for x in v] if isinstance(v, (list, tuple)) else round(v, 3) for k, v in t.items()}
+    return json.dumps(rounded, indent=2) + "\n"
+
+
+# ---- the copy and the timed commands ----------------------------------------------------------
+
+def project_files(root: Path) -> list[str]:
+    """Tracked files plus untracked files git does not ignore (work in progress counts too)."""
+    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                         cwd=root, check=True, capture_output=True, text=True).stdout
+    return sorted({name for name in out.split("\0") if name and (root / name).is_file()})
+
+
+def make_copy(root: Path, dest: Path) -> None:
+    for name in project_files(root):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, dest / name)  # keeps mtimes, so Make sees the same ages
+    # The venv is large and read-only here; its stamp keeps its mtime through the link.
+    (dest / ".venv").symlink_to(root / ".venv")
+
+
+def environment(copy: Path) -> dict:
+    env = dict(os.environ)
+    # The venv's .pth puts the main checkout on sys.path; PYTHONPATH comes first, so the runner
+    # and the kernels it starts import analysis/ from the copy and write their outputs there.
+    env["PYTHONPATH"] = str(copy)
+    # Under `make bench` the outer make's flags (-j, jobserver) would leak into the inner makes.
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(var, None)
+    return env
+
+
+def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, all descendants) taken by ``cmd``.
+
+    The CPU time barely moves when other work shares the machine; the wall time does. A failure
+    stops the benchmark with the command's output.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"bench: {shlex.join(cmd)} failed ({result.returncode})\n{result.stdout}{result.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def parallel(jobs: int) -> list[str]:
+    """Make arguments for ``jobs`` parallel jobs: `make report` runs its own sub-make with
+    -j$(JOBS), so -jN alone would not reach it (and JOBS alone would not reach a plain rule)."""
+    return [f"-j{jobs}", f"JOBS={jobs}"]
+
+
+def make(copy: Path, env: dict, *args: str) -> tuple[float, float]:
+    return timed(["make", "--no-print-directory", *args], copy, env)
+
+
+def import_floor(copy: Path, env: dict, python: str) -> float:
+    return min(timed([python, "-c", IMPORTS], copy, env) for _ in range(3))[0]
+
+
+def naive(copy: Path, env: dict, runs: list[dict]) -> dict:
+    """Run each notebook with its parameters, one after another, with plain nbconvert."""
+    bin_dir = copy / ".venv" / "bin"
+    work = copy / "build" / "naive"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    t = {key: [0.0, 0.0] for key in ("naive_convert", "naive_execute", "naive_html")}
+
+    def add(key: str, cmd: list[str]) -> None:
+        wall, cpu = timed(cmd, copy, env)
+        t[key][0] += wall
+        t[key][1] += cpu
+
+    executed = []
+    for n, run in enumerate(runs):
+        nb_path = work / f"{n:02d}_{Path(run['output']).stem}.ipynb"
+        add("naive_convert", [str(bin_dir / "jupytext"), "--to", "ipynb", "-o", str(nb_path), run["source"]])
+        # Parameters written into the notebook, as one would by hand (nbconvert has no -p).
+        nb = inject_parameters(json.loads(nb_path.read_text(encoding="utf-8")), run_parameters(run, copy))
+        nb_path.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+        add("naive_execute", [str(bin_dir / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                              f"--ExecutePreprocessor.timeout={CELL_TIMEOUT_S}", str(nb_path)])
+        executed.append(nb_path)
+    for nb_path in executed:
+        add("naive_html", [str(bin_dir / "jupyter"), "nbconvert", "--to", "html", str(nb_path)])
+    t["naive"] = [t["naive_execute"][0] + t["naive_html"][0], t["naive_execute"][1] + t["naive_html"][1]]
+    return t
+
+
+def busy_cpu_seconds() -> float | None:
+    """CPU seconds all processes on the machine have used since boot (Linux), else None."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds used by this process and its finished children."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def keep_fastest(t: dict, new: dict, key: str) -> None:
+    """Merge the measurements ``new`` into ``t`` unless ``t`` already has a faster ``key``."""
+    if key not in t or new[key][0] < t[key][0]:
+        t.update(new)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs for the cold build: make report JOBS=N (default: the number of cores)")
+    parser.add_argument("--json", help="also write the timings to this JSON file")
+    parser.add_argument("--repeat", type=int, default=1, help="time the naive and cold builds N times, keep the fastest")
+    parser.add_argument("--keep", action="store_true", help="keep the copy (its path is printed) to look at")
+    args = parser.parse_args(argv)
+
+    copy = Path(tempfile.mkdtemp(prefix="changji-bench-"))
+    try:
+        make_copy(ROOT, copy)
+        env = environment(copy)
+        print(f"bench: copy in {copy}; {os.cpu_count()} cores", flush=True)
+        # Make would rebuild a venv older than requirements.lock: that is not what is timed here.
+        if subprocess.run(["make", "-q", ".venv/.installed-changji-services"], cwd=copy, env=env).returncode != 0:
+            sys.exit("bench: .venv is missing or older than requirements.lock: run `make venv` first")
+        make(copy, env, "clean")
+        runs = parse_runs(subprocess.run(["make", "-n", *parallel(1), "report"], cwd=copy, env=env, check=True,
+                                         capture_output=True, text=True).stdout)
+        if not runs:
+            sys.exit("bench: found no `notebook_runner.py execute` line in `make -n report`")
+
+        t: dict = {"jobs": args.jobs, "runs": len(runs), "cores": os.cpu_count()}
+        started, busy_before, own_before = time.perf_counter(), busy_cpu_seconds(), own_cpu_seconds()
+        # First, so that it also warms the page cache for everything after it.
+        t["floor"] = import_floor(copy, env, str(copy / ".venv" / "bin" / "python"))
+        # Naive and cold builds alternate, so a burst of other work on the machine hits both
+        # alike; with --repeat, each keeps its fastest run.
+        for rep in range(1, args.repeat + 1):
+            print(f"bench: [{rep}/{args.repeat}] naive run of {len(runs)} notebooks…", flush=True)
+            keep_fastest(t, naive(copy, env, runs), "naive")
+            for jobs, key in ((1, "cold_serial"), (args.jobs, "cold")):
+                make(copy, env, "clean")
+                print(f"bench: [{rep}/{args.repeat}] cold make report JOBS={jobs}…", flush=True)
+                keep_fastest(t, {key: make(copy, env, *parallel(jobs), "report")}, key)
+        missing = [f for f in REPORT_FILES if not (copy / f).is_file()]
+        if missing:
+            sys.exit(f"bench: the cold build did not write {missing} in the copy")
+        t["noop"] = make(copy, env, *parallel(args.jobs), "report")
+        (copy / TOUCHED).touch()
+        t["touch"] = make(copy, env, *parallel(args.jobs), "report")
+
+        lines, ok = verdict(t)
+        print("\n".join(lines))
+        # Other work on the machine slows the wall times (not the CPU column): say how much there was.
+        busy_after = busy_cpu_seconds()
+        if busy_before is not None and busy_after is not None:
+            other = (busy_after - busy_before) - (own_cpu_seconds() - own_before)
+            t["other_cpu_share"] = max(0.0, other / ((time.perf_counter() - started) * (os.cpu_count() or 1)))
+            if t["other_cpu_share"] > 0.05:
+                print(f"bench: other processes used {t['other_cpu_share']:.0%} of the CPUs meanwhile: "
+                      "the wall times are higher than on an idle machine", flush=True)
+        if args.json:
+            Path(args.json).write_text(to_json(t), encoding="utf-8")
+        return 0 if ok else 1
+    finally:
+        if args.keep:
+            print(f"bench: kept {copy}")
+        else:
+            shutil.rmtree(copy, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
