@@ -30,7 +30,7 @@ from typing import Callable
 import pytest
 import yaml
 
-from project_copy import ProjectCopy, clone_copy, copy_project, probe_roots
+from tools.project_copy import ProjectCopy, clone_copy, copy_project, probe_roots
 
 pytestmark = pytest.mark.pipeline
 

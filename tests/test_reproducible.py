@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from tests.project_copy import clone_copy, copy_project
+from tools.project_copy import clone_copy, copy_project
 
 pytestmark = pytest.mark.pipeline
 

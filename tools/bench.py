@@ -35,6 +35,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tools.project_copy import copy_project  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 TOUCHED = "params/scenario_retail_sales_total.yaml"
 IMPORTS = "import pandas, matplotlib, seaborn, statsmodels.api"
@@ -129,32 +132,6 @@ def to_json(t: dict) -> str:
 
 # ---- the copy and the timed commands ----------------------------------------------------------
 
-def project_files(root: Path) -> list[str]:
-    """Tracked files plus untracked files git does not ignore (work in progress counts too)."""
-    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                         cwd=root, check=True, capture_output=True, text=True).stdout
-    return sorted({name for name in out.split("\0") if name and (root / name).is_file()})
-
-
-def make_copy(root: Path, dest: Path) -> None:
-    for name in project_files(root):
-        (dest / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, dest / name)  # keeps mtimes, so Make sees the same ages
-    # The venv is large and read-only here; its stamp keeps its mtime through the link.
-    (dest / ".venv").symlink_to(root / ".venv")
-
-
-def environment(copy: Path) -> dict:
-    env = dict(os.environ)
-    # The venv's .pth puts the main checkout on sys.path; PYTHONPATH comes first, so the runner
-    # and the kernels it starts import analysis/ from the copy and write their outputs there.
-    env["PYTHONPATH"] = str(copy)
-    # Under `make bench` the outer make's flags (-j, jobserver) would leak into the inner makes.
-    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
-        env.pop(var, None)
-    return env
-
-
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system, all descendants) taken by ``cmd``.
 
@@ -244,10 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the copy (its path is printed) to look at")
     args = parser.parse_args(argv)
 
-    copy = Path(tempfile.mkdtemp(prefix="changji-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="changji-bench-"))
     try:
-        make_copy(ROOT, copy)
-        env = environment(copy)
+        project = copy_project(work / "project")  # the same copy the end-to-end tests use
+        copy, env = project.root, project.env
         print(f"bench: copy in {copy}; {os.cpu_count()} cores", flush=True)
         # Make would rebuild a venv older than requirements.lock: that is not what is timed here.
         if subprocess.run(["make", "-q", ".venv/.installed-changji-services"], cwd=copy, env=env).returncode != 0:
@@ -293,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
     finally:
         if args.keep:
-            print(f"bench: kept {copy}")
+            print(f"bench: kept {work}")
         else:
-            shutil.rmtree(copy, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
