@@ -45,7 +45,7 @@ from analysis import catalogue, figures, io, observations, paths, report, scenar
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
-check_parameter("region_code", str(region_code), str, allowed=["652300", "650100", "650000"])
+check_parameter("region_code", str(region_code), str, allowed=list(catalogue.catalogue()["regions"]))
 region_code = str(region_code)
 if target != "plan":
     check_parameter("target", target, (int, float), minimum=0, exclusive=True)

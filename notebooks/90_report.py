@@ -153,8 +153,10 @@ for n, (ind, s) in enumerate(summaries.items(), start=1):
                  t("达标概率", "P(target)"): pct(s["probability_of_target"], 0), t("压力情景 2025", "stress 2025"): fmt(s["stress_value"]),
                  t("说明", "notes"): s["notes"] if isinstance(s["notes"], str) else ""})
 parts.append(report.table_html(pd.DataFrame(rows), t("表 C：各指标情景摘要", "Table C: scenario summary"), "data/processed/scenario_summary_*.csv"))
-for ind in ("tourism_visits", "tourism_revenue"):
+for ind in summaries:  # targets the plan leaves open to two readings (tourism) have a readings table
     r = read(f"target_readings_{ind}.csv")
+    if r.empty:
+        continue
     unit = summaries[ind]["unit"]
     shown = pd.DataFrame({
         t("读法", "reading"): r["reading_zh" if zh else "reading_en"],
