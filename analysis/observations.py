@@ -428,7 +428,7 @@ def convert_units(value: float, from_unit: str, to_unit: str) -> float:
     common = set(UNIT_CONVERSIONS.get(from_unit, {})) & set(UNIT_CONVERSIONS.get(to_unit, {}))
     if not common:
         raise ValueError(f"cannot convert {from_unit} to {to_unit}: no common unit in UNIT_CONVERSIONS")
-    canonical = common.pop()
+    canonical = min(common)  # not set.pop(): its choice follows the string hash seed
     return value * float(UNIT_CONVERSIONS[from_unit][canonical]) / float(UNIT_CONVERSIONS[to_unit][canonical])
 
 

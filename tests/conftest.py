@@ -1,15 +1,46 @@
-"""Shared fixtures: the real plan text, a 表 1 excerpt for broken copies, and the built report."""
+"""Shared fixtures: the real plan text, a 表 1 excerpt for broken copies, and the built project copy.
+
+Nothing here (or in any test) writes to the working tree: every build runs in a throw-away copy
+(tools/project_copy.py), and the session checks at its end that the checkout is as it found it.
+"""
 from __future__ import annotations
 
-import os
+import hashlib
+import re
 import subprocess
-import sys
 
 import pytest
 
+import blas_kernels
 from analysis import io, paths
+from tools.project_copy import OUTPUT_DIRS, ProjectCopy, copy_project, probe_roots
 
 TABLE1_TITLE = "表 1：昌吉州与乌鲁木齐、全疆服务业相关指标对比"
+
+
+def checkout_state() -> dict:
+    """`git status --porcelain` and every file (size and hash) under the generated folders."""
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=paths.ROOT,
+                            capture_output=True, text=True).stdout
+    files = {}
+    for d in OUTPUT_DIRS:
+        for p in sorted((paths.ROOT / d).rglob("*")):
+            if p.is_file():
+                files[p.relative_to(paths.ROOT).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return {"git status": status, "outputs": files}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_is_left_as_it_was():
+    """The suite must never change the user's checkout (sources or generated outputs)."""
+    before = checkout_state()
+    yield
+    after = checkout_state()
+    changed = sorted(k for k in set(before["outputs"]) | set(after["outputs"])
+                     if before["outputs"].get(k) != after["outputs"].get(k))
+    assert after["git status"] == before["git status"] and not changed, (
+        f"the test run changed the working tree: git status before {before['git status']!r}, "
+        f"after {after['git status']!r}; outputs changed: {changed[:20]}")
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +57,36 @@ def table1_lines(plan_text) -> list[str]:
     return lines[start : end + 1]
 
 
+def up_to_date(copy: ProjectCopy) -> bool:
+    """``make -q`` on the file targets: ``report`` may be a phony wrapper (always "out of date")
+    around a ``pipeline`` target that holds the real files."""
+    makefile = copy.path("Makefile").read_text(encoding="utf-8")
+    target = "pipeline" if re.search(r"^pipeline:", makefile, re.M) else "report"
+    return copy.make("-q", target).returncode == 0
+
+
+#: the kernel the session's copy is built under (the second of two_kernels() rebuilds it in
+#: tests/test_reproducible.py); None where the environment pins one or the CPU offers no choice
+BUILD_KERNELS = blas_kernels.two_kernels()
+
+
 @pytest.fixture(scope="session")
-def built_report():
-    """Run ``make report`` once (a no-op when it is up to date) and return the report path."""
-    subprocess.run(["make", "--no-print-directory", "report"], cwd=paths.ROOT, check=True,
-                   env={**os.environ, "PYTHON": sys.executable})
-    return paths.REPORT_HTML
+def built_copy(tmp_path_factory) -> ProjectCopy:
+    """A copy of the project with ``make report`` run to completion (once per session), under the
+    first of :data:`BUILD_KERNELS` where the environment does not pin a kernel."""
+    copy = copy_project(tmp_path_factory.mktemp("built") / "project")
+    if BUILD_KERNELS:
+        copy.env = blas_kernels.env_for(BUILD_KERNELS[0], copy.env)
+    # The copy's `analysis` must be the one imported, by the runner and inside the kernel, or the
+    # runs below would read and write the main checkout.
+    assert probe_roots(copy) == (str(copy.root), str(copy.root))
+    result = copy.make("report")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert up_to_date(copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def built_report(built_copy):
+    """The Chinese report of the built copy."""
+    return built_copy.path("reports/mid_term_evaluation.html")

@@ -30,7 +30,8 @@ from typing import Callable
 import pytest
 import yaml
 
-from tools.project_copy import ProjectCopy, clone_copy, copy_project, probe_roots
+from conftest import up_to_date
+from tools.project_copy import ProjectCopy, clone_copy, copy_project
 
 pytestmark = pytest.mark.pipeline
 
@@ -45,25 +46,7 @@ PROVENANCE = "data/raw/provenance.yml"
 # ---------------------------------------------------------------------------------------------
 
 
-def up_to_date(copy: ProjectCopy) -> bool:
-    """``make -q`` on the file targets: ``report`` may be a phony wrapper (always "out of date")
-    around a ``pipeline`` target that holds the real files."""
-    makefile = copy.path("Makefile").read_text(encoding="utf-8")
-    target = "pipeline" if re.search(r"^pipeline:", makefile, re.M) else "report"
-    return copy.make("-q", target).returncode == 0
-
-
-@pytest.fixture(scope="session")
-def built_copy(tmp_path_factory) -> ProjectCopy:
-    """A copy of the project with ``make report`` run to completion (once per session)."""
-    copy = copy_project(tmp_path_factory.mktemp("built") / "project")
-    # The copy's `analysis` must be the one imported, by the runner and inside the kernel, or the
-    # runs below would read and write the main checkout.
-    assert probe_roots(copy) == (str(copy.root), str(copy.root))
-    result = copy.make("report")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert up_to_date(copy)
-    return copy
+# `built_copy` (session-wide, in conftest.py) is the project copy with `make report` run once.
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def scoreboard_rows(page, caption: str) -> list[list[str]]:
     }""", caption)
 
 
-def test_report_is_offline_and_complete(browser, built_report):
+def test_report_is_offline_and_complete(browser, built_report, tmp_path):
     page, requests, failed, console = open_page(browser, built_report)
     assert_offline(page, requests, failed, console, min_images=9)  # 4 comparison + 4 scenario + sweep
     text = page.inner_text("body")
@@ -67,27 +67,28 @@ def test_report_is_offline_and_complete(browser, built_report):
     # the retail inconsistency: the plan's 6.5% against the ~9.3% that 350 亿元 needs
     assert "9.3%" in text and "6.5%" in text and "不一致" in text
     assert "sha256" in text and "git" in text
-    page.screenshot(path=str(paths.REPORTS / "screenshot_first_screen.png"))
+    page.screenshot(path=str(tmp_path / "screenshot_first_screen.png"))  # never into the checkout's reports/
+    print(f"screenshot: {tmp_path / 'screenshot_first_screen.png'}")
     page.close()
 
 
-def test_english_edition(browser, built_report):
-    page, requests, failed, console = open_page(browser, paths.REPORTS / "mid_term_evaluation.en.html")
+def test_english_edition(browser, built_report, tmp_path):
+    page, requests, failed, console = open_page(browser, built_report.with_name("mid_term_evaluation.en.html"))
     assert_offline(page, requests, failed, console, min_images=9)
     assert page.evaluate("document.documentElement.lang") == "en"
     text = page.inner_text("body")
     assert "Key findings" in text and "Plan consistency audit" in text
     assert len(scoreboard_rows(page, "Table F")) == 19
-    page.screenshot(path=str(paths.REPORTS / "screenshot_first_screen.en.png"))
+    page.screenshot(path=str(tmp_path / "screenshot_first_screen.en.png"))
     page.close()
 
 
 def test_index_links_every_executed_notebook_offline(browser, built_report):
-    index = paths.REPORTS / "index.html"
+    index = built_report.with_name("index.html")
     page, requests, failed, console = open_page(browser, index)
     assert_offline(page, requests, failed, console, min_images=0)
     links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
-    executed = sorted(p.name for p in (paths.REPORTS / "notebooks").glob("*.ipynb"))
+    executed = sorted(p.name for p in (index.parent / "notebooks").glob("*.ipynb"))
     assert sorted(h.split("/")[-1].replace(".html", ".ipynb") for h in links if h.startswith("notebooks/")) == executed
     assert "mid_term_evaluation.html" in links and "mid_term_evaluation.en.html" in links
     page.close()

@@ -1,10 +1,7 @@
 """Scenario notebooks end to end: golden tables per params file, a researcher's own YAML, bad parameters."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -15,18 +12,18 @@ pytestmark = pytest.mark.pipeline
 GOLDEN = paths.ROOT / "tests" / "golden"
 
 
-def make(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=paths.ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHON": sys.executable})
+def assert_matches_golden(processed_dir, name: str) -> None:
+    got = pd.read_csv(processed_dir / name)
+    expected = pd.read_csv(GOLDEN / name)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*.csv")))
-def test_outputs_match_golden_tables(built_report, name):
+def test_outputs_match_golden_tables(built_copy, name):
     """Catches unintended changes. After an intended one (new data, a method change), review the
-    diff and run `make golden` to accept it."""
-    got = pd.read_csv(paths.DATA_PROCESSED / name)
-    expected = pd.read_csv(GOLDEN / name)
-    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-9, atol=1e-12)
+    diff and run `make golden` to accept it. (tests/test_reproducible.py checks them again on a
+    build under another OpenBLAS kernel.)"""
+    assert_matches_golden(built_copy.path("data/processed"), name)
 
 
 def test_golden_covers_every_params_file():
@@ -35,15 +32,15 @@ def test_golden_covers_every_params_file():
         assert (GOLDEN / f"scenarios_{indicator}.csv").exists(), params.name
 
 
-def test_make_scenario_runs_a_yaml_the_tests_never_saw(tmp_path):
+def test_make_scenario_runs_a_yaml_the_tests_never_saw(built_copy, tmp_path):
     params = tmp_path / "retail_faster_case.yaml"
     params.write_text(
         "title: 社零：7% 情景\ntitle_en: retail at 7%\nindicator: retail_sales_total\nregion_code: '652300'\n"
         "target: 320\nstated_rate: 0.07\nbase_year: 2020\nhorizon: 2025\ncovid: exclude\nseed: 7\n", encoding="utf-8")
-    out = paths.REPORTS / "scenarios" / "retail_faster_case"
+    out = built_copy.path("reports/scenarios/retail_faster_case")
     shutil.rmtree(out, ignore_errors=True)
     try:
-        result = make("scenario", f"PARAMS={params}")
+        result = built_copy.make("scenario", f"PARAMS={params}")
         assert result.returncode == 0, result.stdout + result.stderr
         table = pd.read_csv(out / "scenarios_retail_sales_total.csv")
         plan = table[table.scenario == "plan"].set_index("year")["value"]
@@ -64,16 +61,16 @@ def test_make_scenario_runs_a_yaml_the_tests_never_saw(tmp_path):
     ("horizon: 2019", "must be after base_year (2020)"),
     ("covid: drop", "allowed values are 'none', 'dummy', 'exclude'"),
 ])
-def test_make_scenario_rejects_bad_parameters(tmp_path, line, message):
+def test_make_scenario_rejects_bad_parameters(built_copy, tmp_path, line, message):
     key = line.split(":")[0]
     base = {"title": "x", "indicator": "retail_sales_total", "stated_rate": "0.07", "horizon": "2025", "covid": "none"}
     base[key] = line.split(": ", 1)[1]
     params = tmp_path / "bad_case.yaml"
     params.write_text("".join(f"{k}: {v}\n" for k, v in base.items()), encoding="utf-8")
     try:
-        result = make("scenario", f"PARAMS={params}")
+        result = built_copy.make("scenario", f"PARAMS={params}")
         assert result.returncode != 0
         assert message in result.stderr
     finally:
-        shutil.rmtree(paths.REPORTS / "scenarios" / "bad_case", ignore_errors=True)
-        (paths.REPORTS / "failed" / "bad_case.ipynb").unlink(missing_ok=True)
+        shutil.rmtree(built_copy.path("reports/scenarios/bad_case"), ignore_errors=True)
+        built_copy.path("reports/failed/bad_case.ipynb").unlink(missing_ok=True)
