@@ -43,18 +43,20 @@ def skipped_kernels(flags: set[str] | None = None) -> list[str]:
 
 
 def pinned_message() -> str:
-    return (f"OPENBLAS_CORETYPE={pinned()} is set by the environment (this machine needs that kernel); "
-            f"it is never overridden, so the kernel matrix is skipped and the run uses that kernel only")
+    return (f"OPENBLAS_CORETYPE={pinned()} is set by the environment (some processors need a particular "
+            f"kernel); it is never overridden, so the kernel matrix is skipped and the runs use that kernel only")
 
 
 def env_for(kernel: str | None, base: dict | None = None, **extra: str) -> dict:
-    """``base`` (default ``os.environ``) with ``OPENBLAS_CORETYPE=kernel`` (None: the CPU's default)."""
-    if pinned():
+    """``base`` (default ``os.environ``) with ``OPENBLAS_CORETYPE=kernel`` (None: the CPU's default,
+    or the environment's kernel where it pins one, which is then kept)."""
+    if pinned() and kernel:
         raise RuntimeError(pinned_message())
     env = dict(os.environ if base is None else base)
-    env.pop("OPENBLAS_CORETYPE", None)
     if kernel:
         env["OPENBLAS_CORETYPE"] = kernel
+    elif not pinned():
+        env.pop("OPENBLAS_CORETYPE", None)
     env.update(extra)
     return env
 
