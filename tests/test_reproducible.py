@@ -54,3 +54,22 @@ def test_two_clean_builds_are_byte_identical_across_kernels(built_copy, tmp_path
     assert [k for k in first if first[k] != second[k]] == []
     for golden in sorted(GOLDEN.glob("*.csv")):  # the golden tables, under the second kernel too
         assert_matches_golden(copy.path("data/processed"), golden.name)
+
+
+def test_prints_cut_into_several_stream_messages_are_stored_as_one_output():
+    """A loaded machine flushes a cell's prints in more pieces; the executed notebook must not show it."""
+    import importlib.util
+
+    from nbformat.v4 import new_output
+
+    from analysis.paths import ROOT
+
+    spec = importlib.util.spec_from_file_location("notebook_runner", ROOT / "tools" / "notebook_runner.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    pieces = [new_output("stream", name="stdout", text="wrote a\n"), new_output("stream", name="stdout", text="wrote b\n"),
+              new_output("stream", name="stderr", text="warning\n"), new_output("stream", name="stdout", text="wrote c\n")]
+    joined = runner.coalesce_streams(pieces)
+    assert [(o["name"], o["text"]) for o in joined] == [("stdout", "wrote a\nwrote b\n"), ("stderr", "warning\n"),
+                                                       ("stdout", "wrote c\n")]
+    assert runner.coalesce_streams([new_output("stream", name="stdout", text="x\n")])[0]["text"] == "x\n"

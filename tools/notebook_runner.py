@@ -53,6 +53,8 @@ def normalise_executed(path: Path, source: Path, output: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:03d}"
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
         cell.metadata.pop("execution", None)
         for key in ("start_time", "end_time", "duration"):
             cell.metadata.get("papermill", {}).pop(key, None)
@@ -62,6 +64,23 @@ def normalise_executed(path: Path, source: Path, output: Path) -> None:
     # papermill records its input; given a notebook object it stores the whole notebook
     meta["input_path"], meta["output_path"] = relative(source), relative(output)
     nbformat.write(nb, path)
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same stream (stdout, stderr) into one.
+
+    How the kernel's prints are cut into stream messages depends on timing (a loaded machine
+    flushes less often), so without this two identical runs can store one output or three.
+    """
+    joined: list = []
+    for out in outputs:
+        prev = joined[-1] if joined else None
+        if (out.get("output_type") == "stream" and prev is not None
+                and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+            prev["text"] = prev["text"] + out["text"]
+        else:
+            joined.append(out)
+    return joined
 
 
 def parse_parameters(pairs: list[list[str]], params_file: str | None) -> dict:
