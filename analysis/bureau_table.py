@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import catalogue
+from analysis import catalogue, provenance
 from analysis.errors import RawDataError
+from analysis.files import read_utf8_text
+from analysis.paths import relative
 
 HEADER_FIRST_CELL = "数据类别"
 MISSING_MARKERS = {"—", "－", "-", "…", "--", "——"}
@@ -292,12 +294,9 @@ def clean_comparison_file(path, year: int, source_id: str, title_prefix: str = "
     Returns ``(parsed_table, checks)``; raises :class:`RawDataError` (file, line, column) on bad
     input or on a real consistency violation. Writes nothing, so a failure leaves outputs intact.
     """
-    from analysis import io, provenance
-    from analysis.paths import relative
-
     provenance.verify_raw_file(path)
     name = relative(path)
-    table = parse_comparison_table(io.read_utf8_text(path), name, year, source_id, expected_regions, title_prefix)
+    table = parse_comparison_table(read_utf8_text(path), name, year, source_id, expected_regions, title_prefix)
     checks = check_comparison(table.data)
     raise_on_violations(checks, name)
     return table, checks

@@ -8,6 +8,9 @@ import yaml
 
 from analysis.paths import INDICATORS
 
+#: the region the plan is about (GB/T 2260 code of 昌吉回族自治州); the others are its comparators
+SUBJECT_REGION = "652300"
+
 _UNIT_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 
 

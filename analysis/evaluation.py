@@ -38,6 +38,7 @@ import yaml
 
 from analysis.growth import cagr, required_growth
 from analysis.parameters import check_parameter
+from analysis.units import convert_units
 
 CHANGJI = "652300"
 OBSERVATION_COLUMNS = ("region_code", "indicator_id", "year", "period", "value", "unit", "qualifier",
@@ -156,13 +157,11 @@ def classify(achieved_share: float | None, elapsed: float, thresholds: dict) -> 
 # --------------------------------------------------------------------------- units and observations
 def convert_unit(value: float, from_unit: str, to_unit: str) -> float:
     """``value`` in ``from_unit`` expressed in ``to_unit`` (one conversion table for the project:
-    :data:`analysis.observations.UNIT_CONVERSIONS`).
+    :data:`analysis.units.UNIT_CONVERSIONS`).
 
     >>> convert_unit(2800, "万人次", "亿人次")
     0.28
     """
-    from analysis.observations import convert_units
-
     return convert_units(value, from_unit, to_unit)
 
 

@@ -15,7 +15,12 @@ TEMPLATES = ROOT / "templates"
 
 PROVENANCE = DATA_RAW / "provenance.yml"
 PLAN_TEXT = DATA_RAW / "changji_14th_fyp_modern_services_plan.txt"
+#: published figures, one a row (Changji; Urumqi and Xinjiang), and quote anchors into the plan
+BULLETINS = (DATA_RAW / "changji_bulletins.csv", DATA_RAW / "urumqi_xinjiang_bulletins.csv")
+PLAN_OBSERVATIONS = DATA_RAW / "plan_text_observations.csv"
+
 INDICATORS = ROOT / "analysis" / "indicators.yml"
+COVERAGE_CAVEATS = ROOT / "analysis" / "coverage.yml"
 
 BUREAU_COMPARISON_2020 = DATA_PROCESSED / "bureau_comparison_2020.csv"
 BUREAU_COMPARISON_2020_CHECKS = DATA_PROCESSED / "bureau_comparison_2020_checks.csv"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-from analysis import growth
+from analysis import catalogue, growth
+from analysis.units import to_canonical
 from analysis.parameters import ParameterError, check_parameter
 
 #: Indicators the scenario notebook knows (the client's: tertiary value added, retail, tourism).
@@ -236,23 +238,19 @@ def plan_target_and_rate(targets: pd.DataFrame, indicator_id: str) -> dict:
 
     ``targets`` is ``plan_targets.csv`` (parsed from the plan by :mod:`analysis.targets`). The
     target is the level row of ``indicator_id`` converted to the indicator's canonical unit
-    (1 亿人次 → 10 000 万人次) by :func:`analysis.observations.to_canonical`; the stated rate is
+    (1 亿人次 → 10 000 万人次) by :func:`analysis.units.to_canonical`; the stated rate is
     the 表 2 average-growth row of the same indicator (retail: 6.5%) or, failing that, the
     ``年均 N%`` in the sentence restating the level target (三产: "增速保持年均 8%左右"), as a
     fraction. Returns ``target``, ``target_year``, ``unit``, ``target_text``, ``target_id``,
     ``stated_rate`` (None if the plan states none), ``rate_text`` and ``may_be_five_year_total``.
     """
-    from decimal import Decimal
-
-    from analysis import catalogue, observations
-
     rows = targets[targets["indicator_id"] == indicator_id]
     level = rows[rows["kind"] == "level"]
     if level.empty:
         raise ValueError(f"表 2 has no level target for {indicator_id}; give 'target' as a number")
     t = level.iloc[0]
     unit = catalogue.indicator(indicator_id)["unit"]
-    value, _ = observations.to_canonical(Decimal(str(t["target_value"])), t["unit"], unit)
+    value, _ = to_canonical(Decimal(str(t["target_value"])), t["unit"], unit)
     out = {"target": float(value), "target_year": int(t["target_year"]), "unit": unit, "target_id": int(t["target_id"]),
            "target_text": t["target_text"], "stated_rate": None, "rate_text": None,
            "may_be_five_year_total": bool(t["may_be_five_year_total"])}

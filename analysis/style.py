@@ -7,13 +7,14 @@ font is applied after it.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib import font_manager
 
-from analysis.io import atomic_write_bytes
+from analysis.files import atomic_write_bytes
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -52,8 +53,6 @@ def apply_style() -> None:
 
 def save_figure(fig, path: str | Path) -> Path:
     """Save ``fig`` as PNG with no timestamp or software metadata (same bytes on every run), atomically."""
-    import io
-
     path = Path(path)
     buf = io.BytesIO()
     fmt = path.suffix.lstrip(".").lower()

@@ -27,8 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue
+from analysis import catalogue, provenance
 from analysis.errors import RawDataError
+from analysis.files import read_utf8_text
+from analysis.paths import PLAN_TEXT, relative
 
 # --------------------------------------------------------------------------- quote templates
 NUMBER_PATTERN = r"\d+(?:\.\d+)?"
@@ -452,9 +454,6 @@ def _link(rec: dict, meta: dict, text: str, file: str, base_year: int) -> None:
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     """Verify the plan file against its provenance record, read it and :func:`parse_targets` it."""
-    from analysis import io, provenance
-    from analysis.paths import PLAN_TEXT, relative
-
     path = PLAN_TEXT if path is None else path
     provenance.verify_raw_file(path)
-    return parse_targets(io.read_utf8_text(path), relative(path))
+    return parse_targets(read_utf8_text(path), relative(path))

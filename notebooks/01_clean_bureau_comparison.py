@@ -31,7 +31,7 @@ title_prefix = "表 1"
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import bureau_table, io, paths
+from analysis import bureau_table, files, paths
 from analysis.parameters import check_parameter
 
 check_parameter("input_path", input_path, str)
@@ -55,8 +55,8 @@ table, checks = bureau_table.clean_comparison_file(source_file, year, source_id,
 print(f"{table.title}: {len(table.data)} values, regions {table.regions}")
 
 # %%
-io.write_csv(table.data, output_file)
-io.write_csv(checks, checks_file)
+files.write_csv(table.data, output_file)
+files.write_csv(checks, checks_file)
 print("wrote", paths.relative(output_file), "and", paths.relative(checks_file))
 
 # %% [markdown]

@@ -29,7 +29,7 @@ targets_path = "data/processed/plan_targets.csv"
 # %%
 from IPython.display import display
 
-from analysis import io, observations, paths, targets
+from analysis import files, observations, paths, targets
 from analysis.parameters import check_parameter
 
 for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
@@ -43,7 +43,7 @@ print(f"{len(obs)} observations ({int(obs['selected'].sum())} selected), {len(un
 
 # %%
 for table, path in ((obs, observations_path), (unused, unused_path), (plan_targets, targets_path)):
-    print("wrote", paths.relative(io.write_csv(table, paths.resolve(path))))
+    print("wrote", paths.relative(files.write_csv(table, paths.resolve(path))))
 
 # %% [markdown]
 # ## 选用规则与未使用的行

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, io, observations, paths, report, scenarios, style
+from analysis import catalogue, figures, files, observations, paths, report, scenarios, style
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -88,9 +88,9 @@ if plan["may_be_five_year_total"]:
                                           start_year=base_year + 1, end_year=horizon)
 
 # %%
-io.write_csv(table, out_dir / f"scenarios_{indicator}.csv")
-io.write_csv(pd.DataFrame([summary]), out_dir / f"scenario_summary_{indicator}.csv")
-io.write_csv(readings, out_dir / f"target_readings_{indicator}.csv")
+files.write_csv(table, out_dir / f"scenarios_{indicator}.csv")
+files.write_csv(pd.DataFrame([summary]), out_dir / f"scenario_summary_{indicator}.csv")
+files.write_csv(readings, out_dir / f"target_readings_{indicator}.csv")
 fig = figures.scenario_fan_chart(table, title, unit)
 style.save_figure(fig, fig_dir / f"scenario_{indicator}.png")
 plt.show()

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from analysis import catalogue, figures, growth, io, observations, paths, scenarios, style
+from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style
 from analysis.parameters import ParameterError, check_parameter
 
 for _name in ("sweep_from", "sweep_to", "sweep_step"):
@@ -79,4 +79,4 @@ display(backtest)
 
 # %%
 for table, name in ((sweep, "sweep_required_vs_achievable.csv"), (backtest, "backtest.csv")):
-    print("wrote", paths.relative(io.write_csv(table, paths.resolve(output_dir) / name)))
+    print("wrote", paths.relative(files.write_csv(table, paths.resolve(output_dir) / name)))

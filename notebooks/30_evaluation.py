@@ -29,7 +29,7 @@ output_dir = "data/processed"
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import audit, evaluation, io, paths, provenance
+from analysis import audit, evaluation, files, paths, provenance
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
@@ -37,7 +37,7 @@ thresholds = evaluation.load_thresholds(paths.resolve(thresholds_path))
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 plan_targets = pd.read_csv(paths.resolve(targets_path))
 provenance.verify_raw_file(paths.resolve(plan_path))
-plan_text = io.read_utf8_text(paths.resolve(plan_path))
+plan_text = files.read_utf8_text(paths.resolve(plan_path))
 
 # %%
 scoreboard = evaluation.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
@@ -48,4 +48,4 @@ display(plan_audit)
 
 # %%
 for table, name in ((scoreboard, "target_progress.csv"), (plan_audit, "plan_audit.csv")):
-    print("wrote", paths.relative(io.write_csv(table, paths.resolve(output_dir) / name)))
+    print("wrote", paths.relative(files.write_csv(table, paths.resolve(output_dir) / name)))

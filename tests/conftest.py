@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 import blas_kernels
-from analysis import io, paths
+from analysis import files, paths
 from tools.project_copy import OUTPUT_DIRS, ProjectCopy, copy_project, probe_roots
 
 TABLE1_TITLE = "表 1：昌吉州与乌鲁木齐、全疆服务业相关指标对比"
@@ -45,7 +45,7 @@ def checkout_is_left_as_it_was():
 
 @pytest.fixture(scope="session")
 def plan_text() -> str:
-    return io.read_utf8_text(paths.PLAN_TEXT)
+    return files.read_utf8_text(paths.PLAN_TEXT)
 
 
 @pytest.fixture(scope="session")

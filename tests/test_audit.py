@@ -9,7 +9,7 @@ import pytest
 from analysis.audit import COLUMNS, audit_plan
 from analysis.errors import RawDataError
 from analysis.growth import cagr, required_growth
-from analysis.io import read_utf8_text
+from analysis.files import read_utf8_text
 from analysis.paths import PLAN_TEXT, ROOT
 from analysis.targets import parse_targets
 

@@ -144,19 +144,19 @@ def test_unknown_label_and_wrong_unit(table1_lines):
 
 
 def test_not_utf8_file(tmp_path, table1_lines):
-    from analysis import io
+    from analysis import files
 
     path = tmp_path / "gbk.txt"
     path.write_bytes("\n".join(table1_lines).encode("gbk"))
     with pytest.raises(RawDataError) as err:
-        io.read_utf8_text(path)
+        files.read_utf8_text(path)
     assert "not UTF-8" in str(err.value) and err.value.row == 1
 
 
 def test_empty_file(tmp_path):
-    from analysis import io
+    from analysis import files
 
     path = tmp_path / "empty.txt"
     path.write_text("")
     with pytest.raises(RawDataError, match="empty"):
-        io.read_utf8_text(path)
+        files.read_utf8_text(path)

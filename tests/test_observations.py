@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis import catalogue, io, observations, paths, provenance
+from analysis import catalogue, files, observations, paths, printed, provenance, units
 from analysis.errors import RawDataError
 
 CHANGJI = "652300"
@@ -181,7 +181,7 @@ def test_sources_registered_by_exact_title():
 
 
 def test_plan_quotes_are_verbatim_and_numbers_come_from_them(obs):
-    plan_text = io.read_utf8_text(paths.PLAN_TEXT)
+    plan_text = files.read_utf8_text(paths.PLAN_TEXT)
     plan_rows = obs[obs["raw_file"].str.endswith(observations.PLAN_OBSERVATIONS_FILE)]
     with open(paths.DATA_RAW / observations.PLAN_OBSERVATIONS_FILE, encoding="utf-8", newline="") as fh:
         raw = list(csv.DictReader(fh))
@@ -189,7 +189,7 @@ def test_plan_quotes_are_verbatim_and_numbers_come_from_them(obs):
     for line, row in enumerate(raw, start=2):
         assert row["quote"] in plan_text
         got = one(plan_rows, raw_row=line)
-        number = observations.numbers_in_quote(row["quote"])[int(row["number_position"]) - 1].group(0)
+        number = printed.numbers_in_quote(row["quote"])[int(row["number_position"]) - 1].group(0)
         assert number in got["value_as_printed"]
     by = {(r["indicator_id"], r["year"], r["period"]): r["value"] for _, r in plan_rows.iterrows()}
     assert by[("tertiary_value_added", 2015, "full_year")] == 358.05
@@ -227,7 +227,7 @@ def test_nothing_dropped_silently(obs, unused):
     ("3893左右", "3893", "approximate"), ("12.7:57.1:30.2", "30.2", "exact"),
 ])
 def test_parse_value(text, number, qualifier):
-    parsed = observations.parse_value(text)
+    parsed = printed.parse_value(text)
     assert parsed.number == Decimal(number) and parsed.qualifier == qualifier
 
 
@@ -236,7 +236,7 @@ def test_parse_value(text, number, qualifier):
     ("more than 117", 117.0), ("nearly 230", 230.0),
 ])
 def test_parse_growth(text, pct):
-    assert observations.parse_growth(text) == pct
+    assert printed.parse_growth(text) == pct
 
 
 @pytest.mark.parametrize("number, unit, canonical, expected", [
@@ -244,19 +244,19 @@ def test_parse_growth(text, pct):
     ("2.65", "亿人次", "万人次", "26500"), ("300", "million", "万人次", "30000"), ("2915100", "万元", "亿元", "291.51"),
 ])
 def test_to_canonical_table(number, unit, canonical, expected):
-    value, _ = observations.to_canonical(Decimal(number), unit, canonical)
+    value, _ = units.to_canonical(Decimal(number), unit, canonical)
     assert value == Decimal(expected)
 
 
 def test_currencies_are_never_converted():
     with pytest.raises(Exception, match="cannot be converted"):
-        observations.to_canonical(Decimal("1"), "亿美元", "亿元")
+        units.to_canonical(Decimal("1"), "亿美元", "亿元")
 
 
 def test_unit_comments():
-    assert observations.parse_unit("亿元(左右,初步核算)") == observations.UnitSpec("亿元", ("左右", "初步核算"), "approximate")
-    assert observations.parse_unit("billion yuan (=7660亿元)").base == "billion yuan"
-    assert observations.parse_unit("亿元(约数)").qualifier == "approximate"
+    assert printed.parse_unit("亿元(左右,初步核算)") == printed.UnitSpec("亿元", ("左右", "初步核算"), "approximate")
+    assert printed.parse_unit("billion yuan (=7660亿元)").base == "billion yuan"
+    assert printed.parse_unit("亿元(约数)").qualifier == "approximate"
 
 
 # ---- located failures on broken copies -------------------------------------------------------

@@ -9,9 +9,9 @@ from analysis import figures, paths, style
 
 
 def comparison() -> pd.DataFrame:
-    from analysis import bureau_table, io
+    from analysis import bureau_table, files
 
-    return bureau_table.parse_comparison_table(io.read_utf8_text(paths.PLAN_TEXT), "plan", 2020, "cj_plan_2022_97").data
+    return bureau_table.parse_comparison_table(files.read_utf8_text(paths.PLAN_TEXT), "plan", 2020, "cj_plan_2022_97").data
 
 
 def test_cjk_labels_have_glyphs(tmp_path):

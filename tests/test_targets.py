@@ -7,7 +7,7 @@ import pytest
 
 from analysis import catalogue
 from analysis.errors import RawDataError
-from analysis.io import read_utf8_text
+from analysis.files import read_utf8_text
 from analysis.paths import PLAN_TEXT
 from analysis.targets import (COLUMNS, KINDS, compile_quote, find_quote, infer_kind, load_targets, parse_targets,
                               plan_period)

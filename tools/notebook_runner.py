@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 # process, for an "iri" format check no notebook schema uses. Marked absent, jsonschema skips it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from analysis.io import atomic_write_text  # noqa: E402
+from analysis.files import atomic_write_text  # noqa: E402
 from analysis.paths import FAILED_NOTEBOOKS, TEMPLATES, relative, resolve  # noqa: E402
 
 KERNEL_NAME = "changji-services"
