@@ -21,9 +21,9 @@ import pandas as pd
 
 from analysis.bureau_table import parse_comparison_table
 from analysis.errors import RawDataError
-from analysis.evaluation import convert_unit
 from analysis.growth import cagr, required_growth
 from analysis.targets import Quote, find_quote, plan_period, squash
+from analysis.units import convert_units
 
 VERDICT_ZH = {"consistent": "一致", "inconsistent": "不一致", "ambiguous": "存在歧义"}
 COLUMNS = ["check_id", "topic_en", "statement_zh", "statement_lines", "stated", "recomputed", "recomputed_unit",
@@ -317,8 +317,8 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         lower = tr13.text[:tr13.span_of(name)[0]].rstrip().endswith("超过")
         extra = ""
         if unit == "亿人次":
-            extra_zh = f"（{_n(convert_unit(per_year_total, unit, '万人次'), 0)} 万人次）"
-            extra_en = f" ({_n(convert_unit(per_year_total, unit, '万人次'), 0)} 万人次)"
+            extra_zh = f"（{_n(convert_units(per_year_total, unit, '万人次'), 0)} 万人次）"
+            extra_en = f" ({_n(convert_units(per_year_total, unit, '万人次'), 0)} 万人次)"
         else:
             extra_zh = extra_en = extra
         rows.append(_row(

@@ -29,20 +29,20 @@ output_dir = "data/processed"
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import audit, evaluation, files, paths, provenance
+from analysis import audit, files, paths, progress, provenance, scoreboard
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
-thresholds = evaluation.load_thresholds(paths.resolve(thresholds_path))
+thresholds = progress.load_thresholds(paths.resolve(thresholds_path))
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 plan_targets = pd.read_csv(paths.resolve(targets_path))
 provenance.verify_raw_file(paths.resolve(plan_path))
 plan_text = files.read_utf8_text(paths.resolve(plan_path))
 
 # %%
-scoreboard = evaluation.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
+scoreboard = scoreboard.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
 plan_audit = audit.audit_plan(plan_text, plan_targets, file=paths.relative(plan_path))
-display(Markdown(f"**{evaluation_year} 年：{evaluation.summary_line(scoreboard)}**"))
+display(Markdown(f"**{evaluation_year} 年：{progress.summary_line(scoreboard)}**"))
 display(scoreboard)
 display(plan_audit)
 

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.evaluation import (EVALUATION_COLUMNS, STATUS_ORDER, classify, convert_unit, elapsed_share,
-                                 evaluate_targets, growth_progress, linear_progress, load_thresholds, log_progress,
-                                 share_of_gdp, summary_line, usable_observations)
+from analysis.progress import (STATUS_ORDER, classify, elapsed_share, growth_progress, linear_progress, load_thresholds,
+                               log_progress, summary_line)
+from analysis.scoreboard import EVALUATION_COLUMNS, evaluate_targets, share_of_gdp, usable_observations
+from analysis.units import convert_units as convert_unit
 from analysis.parameters import ParameterError
 from analysis.targets import load_targets
 
