@@ -38,7 +38,7 @@ REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
 
-.PHONY: help venv browser report pipeline scenario golden bench test test-fast lab clean distclean
+.PHONY: help venv browser report pipeline scenario golden bench test test-fast lint lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -130,11 +130,14 @@ scenario: $(OBSERVATIONS) $(VENV_STAMP) ## Run the scenario notebook on your YAM
 	$(RUN) execute notebooks/20_scenario.py $$out/$$name.ipynb -f "$(PARAMS)" -p output_dir $$out -p figures_dir $$out && \
 	$(RUN) html $$out/$$name.ipynb $$out/$$name.html
 
-test: $(VENV_STAMP) browser ## Run the test suite (sets up .venv and Chromium if needed)
+test: $(VENV_STAMP) browser ## Run the test suite, doctests and lint (sets up .venv and Chromium if needed)
 	$(PY) -m pytest
 
 test-fast: $(VENV_STAMP) ## Unit tests only (no notebook runs, browser or kernel matrix; under a minute)
 	$(PY) -m pytest -m "not pipeline and not browser and not slow"
+
+lint: $(VENV_STAMP) ## Lint with ruff (rules in pyproject.toml; also run by make test)
+	$(VENV)/bin/ruff check .
 
 # The browser tests drive Debian's Chromium; CJK fonts let it draw the report's Chinese text.
 browser: ## Install Debian's chromium and CJK fonts for the browser tests, if missing

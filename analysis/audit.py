@@ -16,7 +16,6 @@ Growth rates are fractions (``recomputed`` 0.0931 = 9.31 % a year); money in 亿
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
 from analysis.bureau_table import parse_comparison_table
@@ -287,8 +286,9 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         "ambiguous" if feasible else "inconsistent",
         f"金融业 {f25.printed['fin']} 亿元占 GDP {f25.printed['share']}% 意味着 {target_year} 年 GDP 约 {_n(gdp_fin, 0)} 亿元；"
         f"三产 {t25.printed['target']} 亿元且比重 ≥{ts25.printed['share']}% 要求 GDP ≤ {_n(gdp_max, 0)} 亿元。"
-        f"两者{'可以同时成立' if feasible else '不能同时成立'}，但 GDP {_n(gdp_fin, 0)} 亿元意味着从 {base_year} 年（规划数字推算 {_n(g20_ter, 0)} 亿元）"
-        f"起名义年均仅增长 {_pct(r_gdp)}，而三产年均增长约 {t25.printed['rate']}%，三产比重将升至 {ter_share_at:.1f}%，远超“保持 {ts25.printed['share']}%以上”的表述。"
+        f"两者{'可以同时成立' if feasible else '不能同时成立'}，但 GDP {_n(gdp_fin, 0)} 亿元意味着从 {base_year} 年"
+        f"（规划数字推算 {_n(g20_ter, 0)} 亿元）起名义年均仅增长 {_pct(r_gdp)}，而三产年均增长约 {t25.printed['rate']}%，"
+        f"三产比重将升至 {ter_share_at:.1f}%，远超“保持 {ts25.printed['share']}%以上”的表述。"
         f"若三产比重维持 {sh20.printed['share']}%，GDP 约 {_n(gdp_keep, 0)} 亿元，金融业 {f25.printed['fin']} 亿元只占 {fin_share_keep:.1f}%。"
         "规划没有给出 GDP 目标，两组目标隐含的 GDP 路径差别很大，故判为存在歧义。",
         f"Finance at {f25.printed['fin']} 亿元 being {f25.printed['share']}% of GDP implies {target_year} GDP of about "
@@ -328,7 +328,8 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
             "ambiguous",
             f"“十三五”的{'超过 ' if lower else ' '}{tr13.printed[name]} {unit}是五年合计（年均 {_n(avg13, 2)} {unit}）。若 {tr25.printed[name]} {unit}为"
             f" {base_year + 1}–{target_year} 年合计，年均 {_n(per_year_total, 2)} {unit}{extra_zh}，比“十三五”年均{'低' if change < 0 else '高'} "
-            f"{abs(change):.1%}{'以上' if lower else ''}，即目标{'低于' if change < 0 else '高于'}已达到的水平；若为 {target_year} 年单年，则是“十三五”年均的 {multiple:.2f} 倍{'以下' if lower else ''}。"
+            f"{abs(change):.1%}{'以上' if lower else ''}，即目标{'低于' if change < 0 else '高于'}已达到的水平；"
+            f"若为 {target_year} 年单年，则是“十三五”年均的 {multiple:.2f} 倍{'以下' if lower else ''}。"
             "规划未写明口径，两种读法含义差别很大，评估时两种都要报告。",
             f"The 13th-plan {'more than ' if lower else ''}{tr13.printed[name]} {unit} is a five-year total ({_n(avg13, 2)} {unit} a year). Read as a "
             f"{base_year + 1}–{target_year} total, {tr25.printed[name]} {unit} is {_n(per_year_total, 2)} {unit} a year{extra_en}, "

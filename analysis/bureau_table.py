@@ -176,7 +176,8 @@ def parse_comparison_table(
         m = UNIT_IN_LABEL.search(label)
         unit = m.group(1).strip() if m else None
         if unit is not None and unit not in KNOWN_UNITS:
-            raise RawDataError(file, f"unit {unit!r} in label {label!r} not recognised; expected one of {sorted(KNOWN_UNITS)}", row=line_no, column=HEADER_FIRST_CELL)
+            raise RawDataError(file, f"unit {unit!r} in label {label!r} not recognised; expected one of {sorted(KNOWN_UNITS)}",
+                               row=line_no, column=HEADER_FIRST_CELL)
         if group is None:
             parent_id = None
         else:
@@ -191,7 +192,8 @@ def parse_comparison_table(
             values.append((code, value, decimals))
             unit = unit or implied
         if unit is None:
-            raise RawDataError(file, f"no unit for {label!r}: write it in brackets in the label, e.g. （亿元）, or % after each value", row=line_no, column=HEADER_FIRST_CELL)
+            raise RawDataError(file, f"no unit for {label!r}: write it in brackets in the label, e.g. （亿元）, or % after each value",
+                               row=line_no, column=HEADER_FIRST_CELL)
         if unit != meta["unit"]:
             raise RawDataError(
                 file, f"{label!r} is in {unit}, expected {meta['unit']} (the catalogue unit for {ind_id}); convert the source or fix the label",

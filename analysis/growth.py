@@ -211,10 +211,8 @@ def required_growth(current: float, target: float, years: float) -> float:
     >>> round(required_growth(224.27, 350, 5), 4)   # retail sales 2020 → 2025 target
     0.0931
     """
-    current = _check_positive(current, "current")
-    target = _check_positive(target, "target")
-    years = _check_positive(years, "years")
-    return (target / current) ** (1.0 / years) - 1.0
+    # checked here so that a bad argument is named as the caller knows it; the rate is cagr's
+    return cagr(_check_positive(current, "current"), _check_positive(target, "target"), _check_positive(years, "years"))
 
 
 def plan_path(base_value: float, base_year: int, rate: float, end_year: int) -> pd.DataFrame:

@@ -29,10 +29,26 @@ import yaml
 from analysis import catalogue, paths
 from analysis.errors import RawDataError
 from analysis.files import read_csv_rows
-from analysis.printed import (APPROXIMATE_UNIT_WORDS, QUOTE_NUMBER, QUOTE_RATIO, RATIO_ORDER_MARKERS, CellError,
-                              LabelInfo, ParsedValue, UnitSpec, check_ratio, context_qualifier, decimals,
-                              effective_unit, located_cells, numbers_in_quote, parse_growth, parse_indicator_label,
-                              parse_unit, parse_value)
+from analysis.printed import (
+    APPROXIMATE_UNIT_WORDS,
+    QUOTE_NUMBER,
+    QUOTE_RATIO,
+    RATIO_ORDER_MARKERS,
+    CellError,
+    LabelInfo,
+    ParsedValue,
+    UnitSpec,
+    check_ratio,
+    context_qualifier,
+    decimals,
+    effective_unit,
+    located_cells,
+    numbers_in_quote,
+    parse_growth,
+    parse_indicator_label,
+    parse_unit,
+    parse_value,
+)
 from analysis.units import UNIT_CONVERSIONS, converts_to, to_canonical
 
 BULLETIN_COLUMNS = ("region", "year", "indicator", "value", "unit", "growth_pct", "source_title", "source_url", "quote")

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import catalogue, growth
-from analysis.units import to_canonical
 from analysis.parameters import ParameterError, check_parameter
+from analysis.units import to_canonical
 
 #: Indicators the scenario notebook knows (the client's: tertiary value added, retail, tourism).
 SCENARIO_INDICATORS = ("tertiary_value_added", "retail_sales_total", "tourism_visits", "tourism_revenue")

@@ -36,8 +36,18 @@ from analysis.catalogue import SUBJECT_REGION
 from analysis.growth import required_growth
 from analysis.observations import selected_full_year
 from analysis.parameters import check_parameter
-from analysis.progress import (EPS, STATUS_EN, STATUS_ZH, check_thresholds, classify, elapsed_share, growth_progress,
-                               linear_progress, load_thresholds, log_progress)
+from analysis.progress import (
+    EPS,
+    STATUS_EN,
+    STATUS_ZH,
+    check_thresholds,
+    classify,
+    elapsed_share,
+    growth_progress,
+    linear_progress,
+    load_thresholds,
+    log_progress,
+)
 from analysis.units import convert_units
 
 OBSERVATION_COLUMNS = ("region_code", "indicator_id", "year", "period", "value", "unit", "qualifier",

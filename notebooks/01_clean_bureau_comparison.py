@@ -28,7 +28,6 @@ source_id = "cj_plan_2022_97"
 title_prefix = "表 1"
 
 # %%
-import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import bureau_table, files, paths

@@ -103,7 +103,8 @@ plt.close(fig)
 lines = [f"- 最新实际值：{summary['latest_year']} 年 {report.fmt_number(summary['latest_value'])} {unit}；"
          f"2025 年目标 {report.fmt_number(target_value)} {unit}，需年均增长 {report.fmt_pct(summary['required_rate'])}。"]
 if rate is not None:
-    lines.append(f"- 规划增速 {report.fmt_pct(rate)}：从 {base_year} 年出发，{horizon} 年可达 {report.fmt_number(summary['plan_value_at_target_year'])} {unit}。")
+    lines.append(f"- 规划增速 {report.fmt_pct(rate)}：从 {base_year} 年出发，"
+                 f"{horizon} 年可达 {report.fmt_number(summary['plan_value_at_target_year'])} {unit}。")
 if summary["trend_method"]:
     lines.append(f"- 对数线性趋势年均 {report.fmt_pct(summary['trend_rate'])}，{horizon} 年 {report.fmt_number(summary['trend_value'])} {unit}"
                  f"（80% 区间 {report.fmt_number(summary['trend_lower'])}–{report.fmt_number(summary['trend_upper'])}），"

@@ -8,8 +8,8 @@ import pytest
 
 from analysis.audit import COLUMNS, audit_plan
 from analysis.errors import RawDataError
-from analysis.growth import cagr, required_growth
 from analysis.files import read_utf8_text
+from analysis.growth import cagr, required_growth
 from analysis.paths import PLAN_TEXT, ROOT
 from analysis.targets import parse_targets
 

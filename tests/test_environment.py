@@ -29,7 +29,7 @@ def test_environment_yml_matches_lock():
         if lock.get(key) != version:
             mismatches.append(f"{name}: environment.yml {version}, requirements.lock {lock.get(key)}")
     assert mismatches == []
-    required = {"jupyterlab", "pandas", "matplotlib", "seaborn", "statsmodels", "papermill"}
+    required = {"jupyterlab", "pandas", "matplotlib", "seaborn", "statsmodels", "papermill", "ruff"}
     assert required <= {re.sub(r"[-_.]+", "-", s.split("==")[0]).lower() for s in pip_section}
 
 

@@ -9,8 +9,7 @@ from analysis import catalogue
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
 from analysis.paths import PLAN_TEXT
-from analysis.targets import (COLUMNS, KINDS, compile_quote, find_quote, infer_kind, load_targets, parse_targets,
-                              plan_period)
+from analysis.targets import COLUMNS, KINDS, compile_quote, find_quote, infer_kind, load_targets, parse_targets, plan_period
 
 FILE = "data/raw/changji_14th_fyp_modern_services_plan.txt"
 

@@ -215,7 +215,8 @@ def keep_fastest(t: dict, new: dict, key: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel jobs for the cold build: make report JOBS=N (default: the number of cores)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="parallel jobs for the cold build: make report JOBS=N (default: the number of cores)")
     parser.add_argument("--json", help="also write the timings to this JSON file")
     parser.add_argument("--repeat", type=int, default=1, help="time the naive and cold builds N times, keep the fastest")
     parser.add_argument("--keep", action="store_true", help="keep the copy (its path is printed) to look at")
