@@ -16,35 +16,22 @@ Growth rates are fractions (``recomputed`` 0.0931 = 9.31 % a year); money in 亿
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from analysis.bureau_table import parse_comparison_table
+from analysis.catalogue import SUBJECT_REGION
 from analysis.errors import RawDataError
 from analysis.growth import cagr, required_growth
-from analysis.targets import Quote, find_quote, plan_period, squash
+from analysis.paths import PLAN_TEXT, relative
+from analysis.quotes import Quote, find_quote, plan_quote, squash
+from analysis.targets import plan_period
 from analysis.units import convert_units
 
 VERDICT_ZH = {"consistent": "一致", "inconsistent": "不一致", "ambiguous": "存在歧义"}
 COLUMNS = ["check_id", "topic_en", "statement_zh", "statement_lines", "stated", "recomputed", "recomputed_unit",
            "recomputed_text", "verdict", "verdict_zh", "explanation_zh", "explanation_en"]
-
-# Quote templates: the plan's wording, {name} where a number stands, … for any text on the line.
-Q_TERTIARY_13TH = "三产增加值由{y0}年的{v0}亿元增长到{y1}年的{v1}亿元"
-Q_STRUCTURE_START = "产业结构由{y0}年的{a0}:{b0}:{c0}"
-Q_STRUCTURE_END = "调整到{y1}年的{a1}:{b1}:{c1}，三产比重五年累计提高{dp}个百分点"
-Q_TERTIARY_SHARE_BASE = "截止{year}年，昌吉州三产增加值比重为{share}%"
-Q_TERTIARY_2025 = "到{year}年,服务业增加值达到{target}亿元以上,增速保持年均{rate}%左右"
-Q_TERTIARY_SHARE_2025 = "占地区生产总值比重持续保持{share}%以上"
-Q_RETAIL_BASE = "{year}年，面对新冠肺炎疫情的严重冲击，…实现社会消费品零售总额{base}亿元"
-Q_RETAIL_2025 = "争取到{year}年末，社会消费品零售总额达到{target}亿元以上，年均增长达到{rate}%以上"
-Q_FINANCE_13TH = ("金融业增加值从{y0}年的{v0}亿元增加到{y1}年的{v1}亿元，年平均增速为{rate}%，"
-                  "高于GDP年平均增速{gap}个百分点")
-Q_FINANCE_SHARE_13TH = "金融业增加值占GDP的比重由{y0}年的{s0}%增加到{y1}年的{s1}%"
-Q_FINANCE_2025 = "争取到{year}年底，全州金融业增加值达到{fin}亿元以上，占GDP比重达到{share}%左右"
-Q_TOURISM_13TH_A = "“十三五”期间接待游客共计"
-Q_TOURISM_13TH_B = "超过{visits}亿人次，实现旅游收入共计{revenue}亿元"
-Q_TOURISM_2025 = "争取到{year}年底，实现旅游接待人数{visits}亿人次，旅游总收入突破{revenue}亿元"
-
 
 def _half(q: Quote, name: str) -> float:
     """Half a unit of the last printed digit of a quoted number (its rounding interval)."""
@@ -101,29 +88,82 @@ def _rate_check(base: float, target: float, years: int, q_rate: Quote, qualifier
     return needed, stated, level_at_stated, ok
 
 
-def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_14th_fyp_modern_services_plan.txt") -> pd.DataFrame:
-    """Recompute every derivable statement of the plan; one row per check (columns :data:`COLUMNS`).
+@dataclass(frozen=True)
+class _PlanText:
+    """The quotes the checks read (templates of ``analysis/plan_quotes.yml``), found and year-checked
+    up front, with the plan period and 表 1."""
 
-    ``targets`` is :func:`analysis.targets.parse_targets` output: its 表 2 values are compared
-    with the sentences that restate them. Raises RawDataError (file, line) when a quoted
-    statement is not found verbatim or carries an unexpected year.
-    """
+    base_year: int
+    target_year: int
+    t13: Quote      # tertiary_13th
+    st0: Quote      # structure_start
+    st1: Quote      # structure_end
+    sh20: Quote     # tertiary_share_base
+    f13: Quote      # finance_13th_rate
+    fs: Quote       # finance_share_13th
+    table1: pd.DataFrame
+    rb: Quote       # retail_base
+    t25: Quote      # tertiary_target_year
+    r25: Quote      # retail_target_year
+    f25: Quote      # finance_target_year
+    ts25: Quote     # tertiary_share_target
+    tr13a: Quote    # tourism_13th_wording
+    tr13: Quote     # tourism_13th
+    tr25: Quote     # tourism_target_year
+
+    @property
+    def horizon(self) -> int:
+        return self.target_year - self.base_year
+
+    @property
+    def years13(self) -> int:
+        return int(self.t13.value("y1") - self.t13.value("y0"))
+
+
+def _read_plan(text: str, file: str) -> _PlanText:
+    """Find every quote the checks use, in order; a quote not found or with an unexpected year stops."""
     base_year, target_year = plan_period(text, file)
-    horizon = target_year - base_year
-    q = lambda template, purpose: find_quote(text, template, file, purpose)  # noqa: E731
-    rows: list[dict] = []
 
-    # ---------------------------------------------------------------- 13th-plan figures
-    t13 = q(Q_TERTIARY_13TH, "13th-plan tertiary value added")
-    _require_year(t13, "y1", base_year, file)
-    st0 = q(Q_STRUCTURE_START, "industrial structure, start of the 13th plan")
-    st1 = q(Q_STRUCTURE_END, "industrial structure, end of the 13th plan")
-    sh20 = q(Q_TERTIARY_SHARE_BASE, "tertiary share of GDP in the base year")
-    _require_year(sh20, "year", base_year, file)
+    def q(quote_id: str, purpose: str, year: tuple[str, int] | None = None) -> Quote:
+        found = find_quote(text, plan_quote(quote_id), file, purpose)
+        if year is not None:
+            _require_year(found, year[0], year[1], file)
+        return found
+
+    t13 = q("tertiary_13th", "13th-plan tertiary value added", ("y1", base_year))
+    st0 = q("structure_start", "industrial structure, start of the 13th plan")
+    st1 = q("structure_end", "industrial structure, end of the 13th plan")
+    sh20 = q("tertiary_share_base", "tertiary share of GDP in the base year", ("year", base_year))
     _require_year(st0, "y0", int(t13.value("y0")), file)
     _require_year(st1, "y1", int(t13.value("y1")), file)
-    years13 = int(t13.value("y1") - t13.value("y0"))
+    f13 = q("finance_13th_rate", "13th-plan financial sector growth", ("y1", base_year))
+    fs = q("finance_share_13th", "13th-plan financial sector share of GDP", ("y0", int(f13.value("y0"))))
+    _require_year(fs, "y1", base_year, file)
+    table1 = parse_comparison_table(text, file, year=base_year, source_id="plan").data
+    return _PlanText(
+        base_year, target_year, t13, st0, st1, sh20, f13, fs, table1,
+        rb=q("retail_base", "retail sales in the base year", ("year", base_year)),
+        t25=q("tertiary_target_year", "tertiary value added target", ("year", target_year)),
+        r25=q("retail_target_year", "retail sales target", ("year", target_year)),
+        f25=q("finance_target_year", "financial sector targets", ("year", target_year)),
+        ts25=q("tertiary_share_target", "tertiary share target"),
+        tr13a=q("tourism_13th_wording", "13th-plan tourism totals, wording"),
+        tr13=q("tourism_13th", "13th-plan tourism totals"),
+        tr25=q("tourism_target_year", "tourism targets", ("year", target_year)),
+    )
 
+
+def _finance_13th_rates(f13: Quote) -> tuple[int, float]:
+    """Years of the 13th-plan finance figures, and the GDP growth rate the sentence implies."""
+    fyears = int(f13.value("y1") - f13.value("y0"))
+    return fyears, (f13.value("rate") - f13.value("gap")) / 100
+
+
+def _tertiary_growth_13th(p: _PlanText) -> list[dict]:
+    """三产 in the 13th plan: its nominal growth against the GDP the structure shares imply."""
+    years13 = p.years13
+    t13, st0, st1 = p.t13, p.st0, p.st1
+    rows: list[dict] = []
     # 三产 358.05 → 563.51: nominal CAGR; the structure shares give nominal GDP at both ends
     r_t13 = cagr(t13.value("v0"), t13.value("v1"), years13)
     gdp15 = t13.value("v0") / st0.value("c0") * 100
@@ -146,7 +186,13 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"{'matches' if ok else 'contradicts'} the share {'rising' if share_rose else 'not rising'}. The plan states no rate for this "
         "period; this is a nominal (current-price) rate, not the comparable-price rate statistics bureaus publish.",
     ))
+    return rows
 
+
+def _structure_change_13th(p: _PlanText) -> list[dict]:
+    """The structure's change in percentage points, and each structure summing to 100."""
+    st0, st1 = p.st0, p.st1
+    rows: list[dict] = []
     # 产业结构 38.1 → 40.6, "+2.5 个百分点"; each structure sums to 100 (rounding allowed)
     d = st1.value("c1") - st0.value("c0")
     tol = _half(st0, "c0") + _half(st1, "c1") + _half(st1, "dp")
@@ -164,15 +210,19 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"{st1.printed['c1']} − {st0.printed['c0']} = {d:.1f} points, {'as' if ok else 'unlike'} the stated {st1.printed['dp']} points; "
         f"the three-sector structures sum to {sums[0]:.1f} and {sums[1]:.1f}.",
     ))
+    return rows
 
+
+def _finance_growth_13th(p: _PlanText) -> list[dict]:
+    """金融业 in the 13th plan: the stated average growth against the recomputed one."""
+    years13 = p.years13
+    f13 = p.f13
+    fyears, gdp_rate_stated = _finance_13th_rates(f13)
+    rows: list[dict] = []
     # 金融业 37.9 (2016) → 85.41 (2020), "年平均增速为 7.3%"
-    f13 = q(Q_FINANCE_13TH, "13th-plan financial sector growth")
-    _require_year(f13, "y1", base_year, file)
-    fyears = int(f13.value("y1") - f13.value("y0"))
     r_fin = cagr(f13.value("v0"), f13.value("v1"), fyears)
     r_fin_13 = cagr(f13.value("v0"), f13.value("v1"), years13)
     stated = f13.value("rate") / 100
-    gdp_rate_stated = (f13.value("rate") - f13.value("gap")) / 100
     deflator = (1 + r_fin) / (1 + stated) - 1
     ok = abs(r_fin - stated) <= _half(f13, "rate") / 100
     rows.append(_row(
@@ -192,11 +242,15 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"prices to rise about {_pct(deflator, 1)} a year faster than the deflator — implausible; a revision of the base-year "
         "figure (e.g. by the economic census) may explain it. The plan does not say which, hence ambiguous.",
     ))
+    return rows
 
+
+def _finance_share_13th(p: _PlanText) -> list[dict]:
+    """金融业's share of GDP, and the GDP it implies against the tertiary figures'."""
+    t13, sh20, f13, fs = p.t13, p.sh20, p.f13, p.fs
+    fyears, gdp_rate_stated = _finance_13th_rates(f13)
+    rows: list[dict] = []
     # 金融业占比 3.74 → 6.16: implied GDP 2016 and 2020; 2020 GDP must agree with the tertiary one
-    fs = q(Q_FINANCE_SHARE_13TH, "13th-plan financial sector share of GDP")
-    _require_year(fs, "y0", int(f13.value("y0")), file)
-    _require_year(fs, "y1", base_year, file)
     g16, _, _ = _implied_gdp(f13, "v0", fs, "s0")
     g20_fin, lo_f, hi_f = _implied_gdp(f13, "v1", fs, "s1")
     g20_ter, lo_t, hi_t = _implied_gdp(t13, "v1", sh20, "share")
@@ -217,12 +271,15 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"{fs.value('s1') - fs.value('s0'):.2f} points. Implied nominal GDP growth is {_pct(r_gdp_nom)} a year, above the "
         f"{_pct(gdp_rate_stated, 1)} comparable-price rate implied by the text — a gap prices can explain.",
     ))
+    return rows
 
+
+def _table1_vs_text(p: _PlanText) -> list[dict]:
+    """表 1 (the 2020 comparison table) against the same figures in the text."""
+    t13, sh20, rb = p.t13, p.sh20, p.rb
+    rows: list[dict] = []
     # 表 1 (the 2020 comparison table) against the same figures in the text
-    table1 = parse_comparison_table(text, file, year=base_year, source_id="plan").data
-    cj = table1[table1["region_code"] == "652300"].set_index("indicator_id")
-    rb = q(Q_RETAIL_BASE, "retail sales in the base year")
-    _require_year(rb, "year", base_year, file)
+    cj = p.table1[p.table1["region_code"] == SUBJECT_REGION].set_index("indicator_id")
     for ind, quote, name in (("tertiary_value_added", t13, "v1"), ("tertiary_share_of_gdp", sh20, "share"),
                              ("retail_sales_total", rb, "base")):
         tv = float(cj.loc[ind, "value"])
@@ -235,10 +292,14 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
             f"正文数字 {quote.printed[name]} 与表 1 昌吉州数字 {tv:g}{'相同' if same else '不同'}。",
             f"The text's {quote.printed[name]} {'equals' if same else 'differs from'} 表 1's {tv:g} for Changji.",
         ))
+    return rows
 
-    # ---------------------------------------------------------------- 2025 targets
-    t25 = q(Q_TERTIARY_2025, "tertiary value added target")
-    _require_year(t25, "year", target_year, file)
+
+def _tertiary_target_rate(p: _PlanText) -> list[dict]:
+    """The 2025 三产 target against its stated growth rate."""
+    base_year, target_year, horizon = p.base_year, p.target_year, p.horizon
+    t13, t25 = p.t13, p.t25
+    rows: list[dict] = []
     needed, stated, at_stated, ok = _rate_check(t13.value("v1"), t25.value("target"), horizon, t25, "左右")
     rows.append(_row(
         "tertiary_target_rate", f"{target_year} target: tertiary value added level vs stated growth rate",
@@ -252,9 +313,14 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"(nominal), {'consistent with' if ok else 'unlike'} 'about {t25.printed['rate']}% a year' ({t25.printed['rate']}% gives "
         f"{_n(at_stated)} 亿元). If the rate is meant at comparable prices the nominal path would be higher; the plan does not say.",
     ))
+    return rows
 
-    r25 = q(Q_RETAIL_2025, "retail sales target")
-    _require_year(r25, "year", target_year, file)
+
+def _retail_target_rate(p: _PlanText) -> list[dict]:
+    """The 2025 retail target against its stated growth rate."""
+    base_year, target_year, horizon = p.base_year, p.target_year, p.horizon
+    rb, r25 = p.rb, p.r25
+    rows: list[dict] = []
     needed, stated, at_stated, ok = _rate_check(rb.value("base"), r25.value("target"), horizon, r25, "以上")
     rows.append(_row(
         "retail_target_rate", f"{target_year} target: retail sales level vs stated growth rate",
@@ -268,10 +334,15 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"year; the stated {r25.printed['rate']}% a year gives only {_n(at_stated)} 亿元, {_n(r25.value('target') - at_stated)} "
         "亿元 short. The two 'at least' floors do not match: the growth floor does not deliver the level floor.",
     ))
+    return rows
 
-    f25 = q(Q_FINANCE_2025, "financial sector targets")
-    _require_year(f25, "year", target_year, file)
-    ts25 = q(Q_TERTIARY_SHARE_2025, "tertiary share target")
+
+def _finance_target_gdp(p: _PlanText) -> list[dict]:
+    """The GDP implied by the 2025 finance pair against the tertiary pair."""
+    base_year, target_year, horizon = p.base_year, p.target_year, p.horizon
+    sh20, t25, f25, ts25 = p.sh20, p.t25, p.f25, p.ts25
+    g20_ter, _, _ = _implied_gdp(p.t13, "v1", sh20, "share")
+    rows: list[dict] = []
     gdp_fin = f25.value("fin") / f25.value("share") * 100
     gdp_max = t25.value("target") / ts25.value("share") * 100
     r_gdp = cagr(g20_ter, gdp_fin, horizon)
@@ -300,12 +371,14 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
         f"about {_n(gdp_keep, 0)} 亿元 and finance would be {fin_share_keep:.1f}% of it. The plan sets no GDP target, and the two "
         "pairs imply very different GDP paths: ambiguous.",
     ))
+    return rows
 
-    # ---------------------------------------------------------------- tourism: one year or five-year total?
-    tr13a = q(Q_TOURISM_13TH_A, "13th-plan tourism totals, wording")
-    tr13 = q(Q_TOURISM_13TH_B, "13th-plan tourism totals")
-    tr25 = q(Q_TOURISM_2025, "tourism targets")
-    _require_year(tr25, "year", target_year, file)
+
+def _tourism_readings(p: _PlanText) -> list[dict]:
+    """Tourism targets: 2025 alone or the 2021–2025 total?"""
+    base_year, target_year, horizon, years13 = p.base_year, p.target_year, p.horizon, p.years13
+    tr13a, tr13, tr25 = p.tr13a, p.tr13, p.tr25
+    rows: list[dict] = []
     n14 = horizon
     for name, unit, topic in (("visits", "亿人次", "tourist visits"), ("revenue", "亿元", "tourism revenue")):
         target = tr25.value(name)
@@ -338,8 +411,12 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
             f"Read as {target_year} alone, it is {'at most ' if lower else ''}{multiple:.2f} times the 13th-plan annual average. The plan does not say which; "
             "an evaluation must report both readings.",
         ))
+    return rows
 
-    # ---------------------------------------------------------------- 表 2 against the restating sentences
+
+def _table2_vs_text(targets: pd.DataFrame) -> list[dict]:
+    """表 2 against the sentences that restate its targets."""
+    rows: list[dict] = []
     for _, t in targets.iterrows():
         sentence = t.get("plan_sentence")
         if not isinstance(sentence, str):
@@ -363,4 +440,21 @@ def audit_plan(text: str, targets: pd.DataFrame, file: str = "data/raw/changji_1
             f"表 2 target {int(t['target_id'])} ({t['target_text']}) {'equals' if same else 'differs from'} the text's "
             f"{t['plan_sentence_value']:g}{qual_en}{unit_note_en}.",
         ))
+    return rows
+
+
+#: the checks, in the order of the audit table
+CHECKS = (_tertiary_growth_13th, _structure_change_13th, _finance_growth_13th, _finance_share_13th, _table1_vs_text,
+          _tertiary_target_rate, _retail_target_rate, _finance_target_gdp, _tourism_readings)
+
+
+def audit_plan(text: str, targets: pd.DataFrame, file: str = relative(PLAN_TEXT)) -> pd.DataFrame:
+    """Recompute every derivable statement of the plan; one row per check (columns :data:`COLUMNS`).
+
+    ``targets`` is :func:`analysis.targets.parse_targets` output: its 表 2 values are compared
+    with the sentences that restate them. Raises RawDataError (file, line) when a quoted
+    statement is not found verbatim or carries an unexpected year.
+    """
+    plan = _read_plan(text, file)
+    rows = [row for check in CHECKS for row in check(plan)] + _table2_vs_text(targets)
     return pd.DataFrame.from_records(rows, columns=COLUMNS)

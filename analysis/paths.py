@@ -21,6 +21,8 @@ PLAN_OBSERVATIONS = DATA_RAW / "plan_text_observations.csv"
 
 INDICATORS = ROOT / "analysis" / "indicators.yml"
 COVERAGE_CAVEATS = ROOT / "analysis" / "coverage.yml"
+PLAN_QUOTES = ROOT / "analysis" / "plan_quotes.yml"
+PLAN_TARGET_LABELS = ROOT / "analysis" / "plan_targets.yml"
 
 BUREAU_COMPARISON_2020 = DATA_PROCESSED / "bureau_comparison_2020.csv"
 BUREAU_COMPARISON_2020_CHECKS = DATA_PROCESSED / "bureau_comparison_2020_checks.csv"

@@ -4,12 +4,15 @@ from __future__ import annotations
 import math
 
 import pytest
+import yaml
 
 from analysis import catalogue
+from analysis import targets as targets_module
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
-from analysis.paths import PLAN_TEXT
-from analysis.targets import COLUMNS, KINDS, compile_quote, find_quote, infer_kind, load_targets, parse_targets, plan_period
+from analysis.paths import PLAN_TARGET_LABELS, PLAN_TEXT
+from analysis.quotes import compile_quote, find_quote, placeholders, registry
+from analysis.targets import COLUMNS, KINDS, infer_kind, load_targets, parse_targets, plan_period, target_labels
 
 FILE = "data/raw/changji_14th_fyp_modern_services_plan.txt"
 
@@ -246,3 +249,38 @@ def test_quote_found_twice_is_an_error_when_it_must_be_unique(text):
     with pytest.raises(RawDataError, match=r"\{name\} stands for a number"):
         find_quote(text, "不存在的句子{n}亿元", FILE)
     assert math.isfinite(find_quote(text, "规划期限为{a}-{b}年", FILE).value("b"))
+
+
+# --------------------------------------------------------------------------- the labels file's schema
+def test_every_label_entry_follows_the_schema_and_links_to_registered_quotes(targets):
+    labels = target_labels()
+    assert len(labels) == 19 and set(targets["indicator_id"]) == {m["id"] for m in labels.values()}
+    for label, meta in labels.items():
+        for link in ("sentence", "baseline"):
+            if link in meta:
+                template = registry()[meta[link]["quote"]]
+                assert meta[link]["number"] in placeholders(template), label
+                assert meta[link].get("year", "year") in placeholders(template) or link == "sentence", label
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m["三产增加值"].update(colour="red"), "only the keys"),
+    (lambda m: m["三产增加值"].update(id="Tertiary VA"), "snake_case id"),
+    (lambda m: m["服务业税收年平均增幅"].pop("en"), "English label 'en' is required"),
+    (lambda m: m["三产增加值"]["sentence"].update(quote="no_such_quote"), "no quote 'no_such_quote'"),
+    (lambda m: m["三产增加值"]["baseline"].update(number="v9"), "no placeholder ['v9']"),
+    (lambda m: m["三产增加值"]["baseline"].pop("year"), "expected the keys"),
+    (lambda m: m["全州金融业占GDP比重"].update(numerator="finance"), "numerator 'finance'"),
+])
+def test_a_label_entry_breaking_the_schema_is_named(tmp_path, monkeypatch, change, message):
+    labels = yaml.safe_load(PLAN_TARGET_LABELS.read_text(encoding="utf-8"))
+    change(labels)
+    broken = tmp_path / "plan_targets.yml"
+    broken.write_text(yaml.safe_dump(labels, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(targets_module, "PLAN_TARGET_LABELS", broken)
+    target_labels.cache_clear()
+    try:
+        with pytest.raises(RawDataError, match=message.replace("[", r"\[").replace("]", r"\]")):
+            target_labels()
+    finally:
+        target_labels.cache_clear()
