@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis import catalogue, provenance
+from analysis.catalogue import SUBJECT_REGION
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
 from analysis.paths import relative
@@ -32,6 +33,8 @@ MISSING_MARKERS = {"—", "－", "-", "…", "--", "——"}
 UNIT_IN_LABEL = re.compile(r"[（(]\s*([^）)]+?)\s*[）)]\s*$")
 NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 KNOWN_UNITS = {"亿元", "%", "亿美元", "万人次", "万元", "元"}
+#: the plan's comparison: the subject region and its comparators, in 表 1's order
+REGION_CODES = (SUBJECT_REGION, "650100", "650000")
 
 OUTPUT_COLUMNS = [
     "region_code", "region_zh", "region_en", "year", "indicator_id", "indicator_zh", "indicator_en",
@@ -71,12 +74,146 @@ def _parse_value(cell: str, unit: str | None, file: str, line: int, column: str)
     return float(text), ("%" if pct else None), decimals
 
 
+def _without_spaces(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _find_header(lines: list[str], file: str, title_prefix: str) -> tuple[str | None, int]:
+    """The title line (``None`` if there is none) and the index of the ``数据类别`` header below it."""
+    start, title = 0, None
+    for i, line in enumerate(lines):
+        if _without_spaces(line).startswith(_without_spaces(title_prefix)):
+            title, start = line.strip(), i
+            break
+    header_idx = next((i for i in range(start, len(lines)) if lines[i].split("\t")[0].strip() == HEADER_FIRST_CELL), None)
+    if header_idx is None:
+        raise RawDataError(file, f"no table header found: expected a line starting with '{HEADER_FIRST_CELL}' followed by "
+                                 "region names (tab-separated)")
+    return title, header_idx
+
+
+def _header_regions(header: str, file: str, header_line: int, expected_regions: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Region names as printed in the header and their codes; every expected region must be there, once."""
+    names = [c.strip() for c in header.split("\t")[1:] if c.strip()]
+    codes = []
+    for name in names:
+        code = catalogue.region_code_for_name(name)
+        if code is None:
+            raise RawDataError(file, f"unknown region name {name!r} in the header; expected names such as 昌吉州, 乌鲁木齐, 全疆",
+                               row=header_line, column=name)
+        codes.append(code)
+    for code in expected_regions:
+        if code not in codes:
+            meta = catalogue.region(code)
+            raise RawDataError(
+                file, f"region column for {meta['short_zh']} ({meta['name_zh']}, {code}) is missing; the header has {names}",
+                row=header_line, column=meta["short_zh"],
+            )
+    if len(set(codes)) != len(codes):
+        raise RawDataError(file, f"a region appears twice in the header {names}", row=header_line)
+    return names, codes
+
+
+def _data_lines(lines: list[str], header_idx: int) -> tuple[list[tuple[int, str]], str | None]:
+    """``[(line number, text), …]`` of the table's rows, and its ``数据来源`` note: the table ends at
+    the first blank line after a row (the note usually follows it) or at a ``数据来源`` line."""
+    rows: list[tuple[int, str]] = []
+    for idx in range(header_idx + 1, len(lines)):
+        raw = lines[idx]
+        if not raw.strip():
+            if not rows:
+                continue
+            after = [x.strip() for x in lines[idx + 1: idx + 4] if x.strip()]
+            return rows, after[0] if after and _without_spaces(after[0]).startswith("数据来源") else None
+        if _without_spaces(raw).startswith("数据来源"):
+            return rows, raw.strip()
+        rows.append((idx + 1, raw))
+    return rows, None
+
+
+def _row_label(cells: list[str], n: int, group: str | None, file: str, line_no: int) -> tuple[str | None, str]:
+    """``(group, label)`` of a row from the cells before its ``n`` values: a group label (按经营地 …)
+    starts a group; a row that starts with a tab stays in the current group."""
+    label_cells = cells[:-n]
+    texts = [c.strip() for c in label_cells if c.strip()]
+    if len(texts) == 2:
+        return texts[0], texts[1]
+    if len(texts) == 1 and not label_cells[0].strip() and group is not None:
+        return group, texts[0]
+    if len(texts) == 1:
+        return None, texts[0]
+    raise RawDataError(file, f"expected a row label before the {n} values, found {label_cells}", row=line_no, column=HEADER_FIRST_CELL)
+
+
+def _row_indicator(label: str, file: str, line_no: int) -> tuple[str, dict, str | None]:
+    """The catalogue indicator a label names, and the unit in its brackets (``None`` if none)."""
+    ind_id = catalogue.indicator_id_for_label(label)
+    if ind_id is None:
+        raise RawDataError(file, f"unknown indicator label {label!r}; add its wording to analysis/indicators.yml (labels_zh)",
+                           row=line_no, column=HEADER_FIRST_CELL)
+    m = UNIT_IN_LABEL.search(label)
+    unit = m.group(1).strip() if m else None
+    if unit is not None and unit not in KNOWN_UNITS:
+        raise RawDataError(file, f"unit {unit!r} in label {label!r} not recognised; expected one of {sorted(KNOWN_UNITS)}",
+                           row=line_no, column=HEADER_FIRST_CELL)
+    return ind_id, catalogue.indicator(ind_id), unit
+
+
+class _TableReader:
+    """Reads the rows of one table: each row's label, unit and one value per region column."""
+
+    def __init__(self, file: str, year: int, source_id: str, names: list[str], codes: list[str]):
+        self.file, self.year, self.source_id, self.names, self.codes = file, year, source_id, names, codes
+        self.group: str | None = None
+        self.parent: dict | None = None  # the nearest top-level row: grouped rows are its components
+        self.records: list[dict] = []
+
+    def read(self, line_no: int, raw: str) -> None:
+        n = len(self.codes)
+        cells = raw.rstrip().split("\t")
+        if len(cells) < n + 1:
+            raise RawDataError(self.file, f"expected a label and {n} values (one per region: {', '.join(self.names)}), "
+                                          f"found {len(cells)} cells", row=line_no)
+        self.group, label = _row_label(cells, n, self.group, self.file, line_no)
+        ind_id, meta, unit = _row_indicator(label, self.file, line_no)
+        parent_id = None
+        if self.group is not None:
+            if self.parent is None:
+                raise RawDataError(self.file, f"grouped row {label!r} has no top-level row above it", row=line_no,
+                                   column=HEADER_FIRST_CELL)
+            parent_id, unit = self.parent["indicator_id"], unit or self.parent["unit"]
+        values = []
+        for code, name, cell in zip(self.codes, self.names, cells[-n:]):
+            value, implied, decimals = _parse_value(cell, unit, self.file, line_no, name)
+            values.append((code, value, decimals))
+            unit = unit or implied
+        if unit is None:
+            raise RawDataError(self.file, f"no unit for {label!r}: write it in brackets in the label, e.g. （亿元）, or % after "
+                                          "each value", row=line_no, column=HEADER_FIRST_CELL)
+        if unit != meta["unit"]:
+            raise RawDataError(self.file, f"{label!r} is in {unit}, expected {meta['unit']} (the catalogue unit for {ind_id}); "
+                                          "convert the source or fix the label", row=line_no, column=HEADER_FIRST_CELL)
+        row_meta = {
+            "indicator_id": ind_id, "indicator_zh": catalogue.normalise_label(label), "indicator_en": meta["name_en"],
+            "breakdown": meta.get("breakdown", "total"), "breakdown_zh": meta.get("breakdown_zh", "合计"),
+            "breakdown_en": meta.get("breakdown_en", "total"), "parent_indicator_id": parent_id, "unit": unit,
+        }
+        if self.group is None:
+            self.parent = row_meta
+        for code, value, decimals in values:
+            reg = catalogue.region(code)
+            self.records.append({
+                "region_code": code, "region_zh": reg["name_zh"], "region_en": reg["name_en"], "year": self.year,
+                **row_meta, "value": value, "decimals": decimals, "source_id": self.source_id, "source_line": line_no,
+            })
+
+
 def parse_comparison_table(
     text: str,
     file: str,
     year: int,
     source_id: str,
-    expected_regions: tuple[str, ...] = ("652300", "650100", "650000"),
+    expected_regions: tuple[str, ...] = REGION_CODES,
     title_prefix: str = "表 1",
 ) -> ParsedTable:
     """Parse the first comparison table in ``text`` into a tidy long table (one value a row).
@@ -101,125 +238,16 @@ def parse_comparison_table(
     RawDataError naming the file, line and column for anything that is not as expected.
     """
     lines = text.splitlines()
-    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731 - tiny local helper
-    start = 0
-    title = None
-    for i, line in enumerate(lines):
-        if squash(line).startswith(squash(title_prefix)):
-            title, start = line.strip(), i
-            break
-    header_idx = next(
-        (i for i in range(start, len(lines)) if lines[i].split("\t")[0].strip() == HEADER_FIRST_CELL), None
-    )
-    if header_idx is None:
-        raise RawDataError(file, f"no table header found: expected a line starting with '{HEADER_FIRST_CELL}' followed by region names (tab-separated)")
+    title, header_idx = _find_header(lines, file, title_prefix)
     header_line = header_idx + 1
-    names = [c.strip() for c in lines[header_idx].split("\t")[1:] if c.strip()]
-    codes = []
-    for name in names:
-        code = catalogue.region_code_for_name(name)
-        if code is None:
-            raise RawDataError(file, f"unknown region name {name!r} in the header; expected names such as 昌吉州, 乌鲁木齐, 全疆", row=header_line, column=name)
-        codes.append(code)
-    for code in expected_regions:
-        if code not in codes:
-            meta = catalogue.region(code)
-            raise RawDataError(
-                file, f"region column for {meta['short_zh']} ({meta['name_zh']}, {code}) is missing; the header has {names}",
-                row=header_line, column=meta["short_zh"],
-            )
-    if len(set(codes)) != len(codes):
-        raise RawDataError(file, f"a region appears twice in the header {names}", row=header_line)
-
-    records = []
-    parent: dict | None = None
-    group: str | None = None
-    source_note = None
-    n = len(codes)
-    for idx in range(header_idx + 1, len(lines)):
-        raw = lines[idx]
-        line_no = idx + 1
-        if not raw.strip():
-            if records:
-                # the source note usually follows the table after a blank line
-                after = [x.strip() for x in lines[idx + 1 : idx + 4] if x.strip()]
-                if after and squash(after[0]).startswith("数据来源"):
-                    source_note = after[0]
-                break
-            continue
-        if squash(raw).startswith("数据来源"):
-            source_note = raw.strip()
-            break
-        cells = raw.rstrip().split("\t")
-        if len(cells) < n + 1:
-            raise RawDataError(file, f"expected a label and {n} values (one per region: {', '.join(names)}), found {len(cells)} cells", row=line_no)
-        value_cells = cells[-n:]
-        label_cells = cells[:-n]
-        texts = [c.strip() for c in label_cells if c.strip()]
-        starts_with_tab = not label_cells[0].strip()
-        if len(texts) == 2:
-            group, label = texts
-        elif len(texts) == 1 and starts_with_tab and group is not None:
-            label = texts[0]
-        elif len(texts) == 1:
-            group, label = None, texts[0]
-        else:
-            raise RawDataError(file, f"expected a row label before the {n} values, found {label_cells}", row=line_no, column=HEADER_FIRST_CELL)
-
-        ind_id = catalogue.indicator_id_for_label(label)
-        if ind_id is None:
-            raise RawDataError(
-                file, f"unknown indicator label {label!r}; add its wording to analysis/indicators.yml (labels_zh)",
-                row=line_no, column=HEADER_FIRST_CELL,
-            )
-        meta = catalogue.indicator(ind_id)
-        m = UNIT_IN_LABEL.search(label)
-        unit = m.group(1).strip() if m else None
-        if unit is not None and unit not in KNOWN_UNITS:
-            raise RawDataError(file, f"unit {unit!r} in label {label!r} not recognised; expected one of {sorted(KNOWN_UNITS)}",
-                               row=line_no, column=HEADER_FIRST_CELL)
-        if group is None:
-            parent_id = None
-        else:
-            if parent is None:
-                raise RawDataError(file, f"grouped row {label!r} has no top-level row above it", row=line_no, column=HEADER_FIRST_CELL)
-            parent_id = parent["indicator_id"]
-            if unit is None:
-                unit = parent["unit"]
-        values = []
-        for code, name, cell in zip(codes, names, value_cells):
-            value, implied, decimals = _parse_value(cell, unit, file, line_no, name)
-            values.append((code, value, decimals))
-            unit = unit or implied
-        if unit is None:
-            raise RawDataError(file, f"no unit for {label!r}: write it in brackets in the label, e.g. （亿元）, or % after each value",
-                               row=line_no, column=HEADER_FIRST_CELL)
-        if unit != meta["unit"]:
-            raise RawDataError(
-                file, f"{label!r} is in {unit}, expected {meta['unit']} (the catalogue unit for {ind_id}); convert the source or fix the label",
-                row=line_no, column=HEADER_FIRST_CELL,
-            )
-        row_meta = {
-            "indicator_id": ind_id,
-            "indicator_zh": catalogue.normalise_label(label),
-            "indicator_en": meta["name_en"],
-            "breakdown": meta.get("breakdown", "total"),
-            "breakdown_zh": meta.get("breakdown_zh", "合计"),
-            "breakdown_en": meta.get("breakdown_en", "total"),
-            "parent_indicator_id": parent_id,
-            "unit": unit,
-        }
-        if group is None:
-            parent = row_meta
-        for code, value, decimals in values:
-            reg = catalogue.region(code)
-            records.append({
-                "region_code": code, "region_zh": reg["name_zh"], "region_en": reg["name_en"], "year": year,
-                **row_meta, "value": value, "decimals": decimals, "source_id": source_id, "source_line": line_no,
-            })
-    if not records:
+    names, codes = _header_regions(lines[header_idx], file, header_line, expected_regions)
+    rows, source_note = _data_lines(lines, header_idx)
+    reader = _TableReader(file, year, source_id, names, codes)
+    for line_no, raw in rows:
+        reader.read(line_no, raw)
+    if not reader.records:
         raise RawDataError(file, "the table has a header but no data rows", row=header_line)
-    data = pd.DataFrame.from_records(records, columns=OUTPUT_COLUMNS)
+    data = pd.DataFrame.from_records(reader.records, columns=OUTPUT_COLUMNS)
     dup = data.duplicated(["region_code", "indicator_id"], keep=False)
     if dup.any():
         first = data[dup].iloc[0]
@@ -290,7 +318,7 @@ def check_comparison(data: pd.DataFrame, file: str = "") -> pd.DataFrame:
 
 
 def clean_comparison_file(path, year: int, source_id: str, title_prefix: str = "表 1",
-                          expected_regions: tuple[str, ...] = ("652300", "650100", "650000")):
+                          expected_regions: tuple[str, ...] = REGION_CODES):
     """Verify, read, parse and check one file holding a table in 表 1's layout.
 
     Returns ``(parsed_table, checks)``; raises :class:`RawDataError` (file, line, column) on bad
