@@ -295,45 +295,50 @@ def _table1_vs_text(p: _PlanText) -> list[dict]:
     return rows
 
 
-def _tertiary_target_rate(p: _PlanText) -> list[dict]:
-    """The 2025 三产 target against its stated growth rate."""
-    base_year, target_year, horizon = p.base_year, p.target_year, p.horizon
-    t13, t25 = p.t13, p.t25
-    rows: list[dict] = []
-    needed, stated, at_stated, ok = _rate_check(t13.value("v1"), t25.value("target"), horizon, t25, "左右")
-    rows.append(_row(
-        "tertiary_target_rate", f"{target_year} target: tertiary value added level vs stated growth rate",
-        [t13, t25], f"年均 {t25.printed['rate']}%左右", needed, "fraction per year",
+def _tertiary_rate_words(p: _PlanText, needed: float, at_stated: float, ok: bool) -> tuple[str, str, str]:
+    """(recomputed_text, explanation_zh, explanation_en) of the 三产 target-rate check."""
+    base_year, target_year, horizon, t13, t25 = p.base_year, p.target_year, p.horizon, p.t13, p.t25
+    return (
         f"需年均 {_pct(needed)}；按 {t25.printed['rate']}% 增长 {horizon} 年得 {_n(at_stated)} 亿元",
-        "consistent" if ok else "inconsistent",
         f"从 {base_year} 年 {t13.printed['v1']} 亿元到 {target_year} 年 {t25.printed['target']} 亿元，需名义年均增长 {_pct(needed)}，"
         f"与“年均 {t25.printed['rate']}%左右”{'一致' if ok else '不一致'}（按 {t25.printed['rate']}% 增长得 {_n(at_stated)} 亿元）。"
         f"若 {t25.printed['rate']}% 指可比价增速，名义目标还会更高，规划未说明。",
         f"From {t13.printed['v1']} 亿元 in {base_year} to {t25.printed['target']} 亿元 in {target_year} needs {_pct(needed)} a year "
         f"(nominal), {'consistent with' if ok else 'unlike'} 'about {t25.printed['rate']}% a year' ({t25.printed['rate']}% gives "
         f"{_n(at_stated)} 亿元). If the rate is meant at comparable prices the nominal path would be higher; the plan does not say.",
-    ))
-    return rows
+    )
 
 
-def _retail_target_rate(p: _PlanText) -> list[dict]:
-    """The 2025 retail target against its stated growth rate."""
-    base_year, target_year, horizon = p.base_year, p.target_year, p.horizon
-    rb, r25 = p.rb, p.r25
-    rows: list[dict] = []
-    needed, stated, at_stated, ok = _rate_check(rb.value("base"), r25.value("target"), horizon, r25, "以上")
-    rows.append(_row(
-        "retail_target_rate", f"{target_year} target: retail sales level vs stated growth rate",
-        [rb, r25], f"年均增长达到 {r25.printed['rate']}%以上", needed, "fraction per year",
+def _retail_rate_words(p: _PlanText, needed: float, at_stated: float, ok: bool) -> tuple[str, str, str]:
+    """(recomputed_text, explanation_zh, explanation_en) of the retail target-rate check."""
+    base_year, target_year, horizon, rb, r25 = p.base_year, p.target_year, p.horizon, p.rb, p.r25
+    shortfall = _n(r25.value("target") - at_stated)
+    return (
         f"需年均 {_pct(needed)}；按 {r25.printed['rate']}% 增长只能达到 {_n(at_stated)} 亿元",
-        "consistent" if ok else "inconsistent",
         f"从 {base_year} 年 {rb.printed['base']} 亿元到 {target_year} 年 {r25.printed['target']} 亿元，需年均增长 {_pct(needed)}；"
         f"按所述 {r25.printed['rate']}% 增长 {horizon} 年只有 {_n(at_stated)} 亿元，比 {r25.printed['target']} 亿元少 "
-        f"{_n(r25.value('target') - at_stated)} 亿元。两个“以上”目标的下限互相不匹配：增速下限实现不了总量下限。",
+        f"{shortfall} 亿元。两个“以上”目标的下限互相不匹配：增速下限实现不了总量下限。",
         f"From {rb.printed['base']} 亿元 in {base_year} to {r25.printed['target']} 亿元 in {target_year} needs {_pct(needed)} a "
-        f"year; the stated {r25.printed['rate']}% a year gives only {_n(at_stated)} 亿元, {_n(r25.value('target') - at_stated)} "
+        f"year; the stated {r25.printed['rate']}% a year gives only {_n(at_stated)} 亿元, {shortfall} "
         "亿元 short. The two 'at least' floors do not match: the growth floor does not deliver the level floor.",
-    ))
+    )
+
+
+def _target_rate_checks(p: _PlanText) -> list[dict]:
+    """Each 2025 level target against the growth rate stated beside it (三产 "左右", 社零 "以上")."""
+    checks = (
+        ("tertiary_target_rate", "tertiary value added", p.t13, "v1", p.t25, "左右", f"年均 {p.t25.printed['rate']}%左右",
+         _tertiary_rate_words),
+        ("retail_target_rate", "retail sales", p.rb, "base", p.r25, "以上", f"年均增长达到 {p.r25.printed['rate']}%以上",
+         _retail_rate_words),
+    )
+    rows = []
+    for check_id, subject, base, base_name, target, qualifier, stated_text, words in checks:
+        needed, _, at_stated, ok = _rate_check(base.value(base_name), target.value("target"), p.horizon, target, qualifier)
+        recomputed_text, zh, en = words(p, needed, at_stated, ok)
+        rows.append(_row(check_id, f"{p.target_year} target: {subject} level vs stated growth rate", [base, target],
+                         stated_text, needed, "fraction per year", recomputed_text, "consistent" if ok else "inconsistent",
+                         zh, en))
     return rows
 
 
@@ -445,7 +450,7 @@ def _table2_vs_text(targets: pd.DataFrame) -> list[dict]:
 
 #: the checks, in the order of the audit table
 CHECKS = (_tertiary_growth_13th, _structure_change_13th, _finance_growth_13th, _finance_share_13th, _table1_vs_text,
-          _tertiary_target_rate, _retail_target_rate, _finance_target_gdp, _tourism_readings)
+          _target_rate_checks, _finance_target_gdp, _tourism_readings)
 
 
 def audit_plan(text: str, targets: pd.DataFrame, file: str = relative(PLAN_TEXT)) -> pd.DataFrame:

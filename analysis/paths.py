@@ -1,4 +1,11 @@
-"""Every path the project uses, built from the project root (nothing else builds paths by hand)."""
+"""The project's folders, its raw inputs and its own data files, built from the project root.
+
+Names of *generated* files (``data/processed/*.csv``, ``figures/*.png``, ``reports/*``) are owned
+by the ``Makefile``: every output is a Make target, and each notebook takes the paths it writes as
+parameters whose defaults are those names (``tests/test_environment.py`` checks that every file
+name a notebook writes or reads by default is one the Makefile knows). This module owns what Make
+does not build: where things live, and the files under ``data/raw/`` and ``analysis/``.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,13 +31,8 @@ COVERAGE_CAVEATS = ROOT / "analysis" / "coverage.yml"
 PLAN_QUOTES = ROOT / "analysis" / "plan_quotes.yml"
 PLAN_TARGET_LABELS = ROOT / "analysis" / "plan_targets.yml"
 
-BUREAU_COMPARISON_2020 = DATA_PROCESSED / "bureau_comparison_2020.csv"
-BUREAU_COMPARISON_2020_CHECKS = DATA_PROCESSED / "bureau_comparison_2020_checks.csv"
-
-#: executed notebooks (with code) land here; failed runs go to FAILED_NOTEBOOKS
-EXECUTED_NOTEBOOKS = REPORTS / "notebooks"
+#: where the runner keeps a failed notebook, with its error (tools/notebook_runner.py)
 FAILED_NOTEBOOKS = REPORTS / "failed"
-REPORT_HTML = REPORTS / "mid_term_evaluation.html"
 
 
 def resolve(path: str | Path) -> Path:

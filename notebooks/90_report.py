@@ -28,7 +28,8 @@ import pandas as pd
 import yaml
 from IPython.display import HTML, display
 
-from analysis import catalogue, growth, paths, provenance, report, scenarios
+from analysis import bureau_table, catalogue, growth, paths, provenance, report, scenarios
+from analysis.observations import selected_full_year
 from analysis.progress import elapsed_share, load_thresholds, summary_line
 from analysis.parameters import check_parameter
 
@@ -43,11 +44,11 @@ obs, progress, plan_audit = read("observations.csv"), read("target_progress.csv"
 backtest, plan_targets = read("backtest.csv"), read("plan_targets.csv")
 summaries = {i: read(f"scenario_summary_{i}.csv").iloc[0] for i in scenarios.SCENARIO_INDICATORS}
 prov = provenance.load_provenance()
-plan = prov["sources"]["cj_plan_2022_97"]
+plan = prov["sources"][provenance.PLAN_SOURCE_ID]
 if int(progress["evaluation_year"].iloc[0]) != evaluation_year:
     raise ValueError(f"target_progress.csv is for {int(progress['evaluation_year'].iloc[0])}, not {evaluation_year}: rerun 30_evaluation")
 ind_name = lambda i: catalogue.indicator(i)["name_zh" if zh else "name_en"]  # noqa: E731
-CJ, UQ, XJ = "652300", "650100", "650000"
+CJ, UQ, XJ = bureau_table.REGION_CODES
 value = cmp.set_index(["region_code", "indicator_id"])["value"]
 year = int(cmp["year"].iloc[0])
 plan_title = plan["title_zh"] if zh else plan["title_en"]
@@ -246,7 +247,7 @@ methods = [
 display(HTML(report.heading("methods", SECTIONS[5][1]) + report.bullet_list(methods)))
 
 # %%
-used = set(obs.loc[obs["selected"].astype(bool), "source_id"]) | {"cj_plan_2022_97"}
+used = set(obs.loc[obs["selected"].astype(bool), "source_id"]) | {provenance.PLAN_SOURCE_ID}
 src_rows = []
 for sid in sorted(used):
     s = prov["sources"][sid]
@@ -264,7 +265,7 @@ display(HTML(report.heading("sources", SECTIONS[6][1])
 # %%
 versions = report.package_versions(("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "papermill", "nbconvert", "jupytext", "mplfonts"))
 params_used = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(paths.resolve(params_dir).glob("*.yaml"))}
-cutoff = int(obs.loc[obs["selected"].astype(bool) & (obs["period"] == "full_year") & obs["value"].notna(), "year"].max())
+cutoff = int(selected_full_year(obs)["year"].max())
 stamp = [t("git 版本：", "git revision: ") + report.git_revision(paths.ROOT),
          t("数据截止年份：", "data cut-off year: ") + str(cutoff),
          t("评估年份：", "evaluation year: ") + str(evaluation_year),

@@ -48,3 +48,25 @@ def test_notebooks_are_text_with_kernel_and_parameters_cell():
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters'"
     assert not list(paths.NOTEBOOKS.glob("*.ipynb")), "notebooks are kept as jupytext text, not .ipynb"
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two file names agree, ``{}`` in either standing for any text."""
+    def pattern(x: str) -> str:
+        return ".*".join(re.escape(part) for part in x.split("{}"))
+    return bool(re.fullmatch(pattern(a), b) or re.fullmatch(pattern(b), a))
+
+
+def test_every_generated_file_a_notebook_names_is_a_make_target():
+    """The Makefile owns the names of generated files (analysis/paths.py says so): a name a notebook
+    writes or reads by default (``{…}`` for a part filled in, e.g. the indicator) must be one of them."""
+    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    # Make spells a varying part as % (pattern rules, substitutions) or $(var)
+    make_names = {re.sub(r"%|\$\(\w+\)", "{}", n) for n in re.findall(r"[\w%$()]+\.(?:csv|png|html)", makefile)}
+    seen = 0
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.py")):
+        for name in re.findall(r"\b[a-z][\w{}]*\.(?:csv|png|html)\b", notebook.read_text(encoding="utf-8")):
+            generic = re.sub(r"\{[^}]*\}", "{}", name)
+            assert any(_same_name(generic, m) for m in make_names), f"{notebook.name}: {name} is not a Makefile target"
+            seen += 1
+    assert seen >= 15
