@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from analysis import catalogue
-from analysis.style import REGION_COLOURS
+from analysis.style import REGION_COLOURS, SCENARIO_COLOURS
 
 
 def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, value_label: str | None = None):
@@ -46,8 +47,7 @@ def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str
 
     ``table`` is a scenario table (:data:`analysis.scenarios.SCENARIO_COLUMNS`).
     """
-    from analysis.scenarios import SCENARIO_LABELS
-    from analysis.style import SCENARIO_COLOURS
+    from analysis.scenarios import SCENARIO_LABELS  # lazy: analysis.scenarios imports statsmodels (via growth)
 
     label = {k: v[0 if language == "zh" else 1] for k, v in SCENARIO_LABELS.items()}
     styles = {
@@ -95,8 +95,6 @@ def required_vs_achievable_chart(sweep: pd.DataFrame, targets: dict[str, float],
     line marks the growth it requires and a dot the rate its fitted trend achieved
     (``achievable``, fraction per year, NaN when no trend could be fitted).
     """
-    import numpy as np
-
     fig, ax = plt.subplots(figsize=(8, 4.5))
     palette = sns.color_palette("tab10", n_colors=max(3, sweep["indicator_id"].nunique()))
     for colour, (ind, grp) in zip(palette, sweep.groupby("indicator_id", sort=False)):

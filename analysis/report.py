@@ -4,6 +4,8 @@ from __future__ import annotations
 import base64
 import html
 import math
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
@@ -80,8 +82,6 @@ def bullet_list(items: list[str]) -> str:
 
 def package_versions(names: tuple[str, ...]) -> dict[str, str]:
     """Installed versions of the named distributions (the reproducibility stamp)."""
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {}
     for name in names:
         try:
@@ -93,8 +93,6 @@ def package_versions(names: tuple[str, ...]) -> dict[str, str]:
 
 def git_revision(root: Path) -> str:
     """``git describe --always --dirty`` of the project, or ``unknown`` outside a checkout."""
-    import subprocess
-
     try:
         result = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=root,
                                 capture_output=True, text=True, timeout=10)

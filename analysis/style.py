@@ -26,7 +26,7 @@ SCENARIO_COLOURS = {"actual": "#222222", "plan": "#c0392b", "trend": "#2e86c1", 
 
 def cjk_font_path() -> Path:
     """Path of the Noto Sans CJK SC file shipped by ``mplfonts``."""
-    import mplfonts
+    import mplfonts  # lazy: importing it takes seconds, and only the font file's path is needed
 
     path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
     if not path.exists():
