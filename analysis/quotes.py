@@ -16,10 +16,9 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from analysis.errors import RawDataError
 from analysis.paths import PLAN_QUOTES, relative
+from analysis.yaml_files import load_yaml
 
 NUMBER_PATTERN = r"\d+(?:\.\d+)?"
 _GAP = r"[ \t]*"          # quotes stay on one line; spacing in the source is irregular
@@ -123,7 +122,7 @@ def squash(s: str) -> str:
 def registry() -> dict[str, str]:
     """Quote id → template, from ``analysis/plan_quotes.yml`` (an entry ``{quote, before, after}``
     expanded to its full wording). An unknown reference or a malformed entry is an error."""
-    raw = yaml.safe_load(PLAN_QUOTES.read_text(encoding="utf-8"))
+    raw = load_yaml(PLAN_QUOTES)
     name = relative(PLAN_QUOTES)
     out: dict[str, str] = {}
     for quote_id, entry in raw.items():

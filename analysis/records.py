@@ -24,8 +24,6 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis import catalogue, paths
 from analysis.errors import RawDataError
 from analysis.files import read_csv_rows
@@ -50,6 +48,7 @@ from analysis.printed import (
     parse_value,
 )
 from analysis.units import UNIT_CONVERSIONS, converts_to, to_canonical
+from analysis.yaml_files import load_yaml
 
 BULLETIN_COLUMNS = ("region", "year", "indicator", "value", "unit", "growth_pct", "source_title", "source_url", "quote")
 PLAN_COLUMNS = ("region_code", "year", "indicator_id", "period", "quote", "number_position", "unit_as_printed", "note")
@@ -103,7 +102,7 @@ _CAVEAT_KEYS = {"region_code", "first_year", "last_year", "indicators", "from", 
 @lru_cache(maxsize=1)
 def coverage() -> tuple[dict[str, frozenset], tuple[Caveat, ...]]:
     """``(indicator_groups, caveats)`` read from ``analysis/coverage.yml`` and checked."""
-    data = yaml.safe_load(paths.COVERAGE_CAVEATS.read_text(encoding="utf-8"))
+    data = load_yaml(paths.COVERAGE_CAVEATS)
     groups = {name: frozenset(ids) for name, ids in data["indicator_groups"].items()}
     known = set(catalogue.catalogue()["indicators"])
     sources = {"bulletins": tuple(p.name for p in paths.BULLETINS), "plan_text": (paths.PLAN_OBSERVATIONS.name,)}

@@ -27,13 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import catalogue, provenance
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
 from analysis.paths import PLAN_QUOTES, PLAN_TARGET_LABELS, PLAN_TEXT, relative
 from analysis.quotes import NUMBER_PATTERN, Quote, find_quote, placeholders, plan_quote, registry, squash
+from analysis.yaml_files import load_yaml
 
 # --------------------------------------------------------------------------- 表 2 layout
 TABLE_TITLE = "表 2"
@@ -79,7 +79,7 @@ def _check_label(label: str, meta: dict, name: str) -> None:
 def target_labels() -> dict[str, dict]:
     """Labels and text links of each 表 2 row, keyed by the printed indicator (white space removed),
     from ``analysis/plan_targets.yml``; every entry's schema is checked."""
-    labels = yaml.safe_load(PLAN_TARGET_LABELS.read_text(encoding="utf-8"))
+    labels = load_yaml(PLAN_TARGET_LABELS)
     for label, meta in labels.items():
         _check_label(label, meta, relative(PLAN_TARGET_LABELS))
     return labels
