@@ -18,7 +18,7 @@ RUN := $(PY) tools/notebook_runner.py
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0
 
-ANALYSIS := $(wildcard analysis/*.py analysis/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
+ANALYSIS := $(wildcard analysis/*.py analysis/*.yml analysis/messages/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
 PROVENANCE := data/raw/provenance.yml
 PLAN_TEXT := data/raw/changji_14th_fyp_modern_services_plan.txt
 EXECUTED := reports/notebooks
