@@ -31,7 +31,7 @@ import pytest
 import yaml
 
 from conftest import up_to_date
-from tools.project_copy import ProjectCopy, clone_copy, copy_project
+from tools.project_copy import ProjectCopy, clone_copy
 
 pytestmark = pytest.mark.pipeline
 
