@@ -101,11 +101,20 @@ $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAM
 	  --index $(INDEX) $(EXECUTED_NOTEBOOKS)
 
 # `report` counts the pipeline's steps (for the [k/N] progress lines the runner prints) and
-# builds the real file targets with independent notebooks in parallel.
+# builds the real file targets with independent notebooks in parallel. When there is work to do it
+# first starts one runner server for this build (tools/runner_server.py) in a private temporary
+# directory: each recipe's runner hands its run to it instead of importing papermill, jupytext and
+# nbconvert again (~2 s a notebook). The trap stops it when the build ends, however it ends.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-report: ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
+report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 	@export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory pipeline 2>/dev/null | grep -c "notebook_runner.py" || true); \
-	export PIPELINE_COUNTER=$$(mktemp); trap 'rm -f "$$PIPELINE_COUNTER"' EXIT; \
+	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
+	trap '[ -z "$$server" ] || { kill $$server 2>/dev/null; wait $$server 2>/dev/null; } || true; rm -rf "$$PIPELINE_COUNTER" "$$build_tmp"' EXIT; \
+	if ! $(MAKE) -q --no-print-directory pipeline 2>/dev/null; then \
+	  export NOTEBOOK_RUNNER_SOCKET="$$build_tmp/runner.sock"; \
+	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
+	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
+	fi; \
 	$(MAKE) --no-print-directory -j$(JOBS) pipeline
 
 # Make must never delete a target itself: the runner writes each output to a temporary file and
@@ -123,12 +132,13 @@ data/raw/%:
 
 # ---- working with it -----------------------------------------------------------------------
 # A researcher's own scenario: outputs go to reports/scenarios/<name>/, never over the report's.
-scenario: $(OBSERVATIONS) $(VENV_STAMP) ## Run the scenario notebook on your YAML: make scenario PARAMS=params/my_case.yaml
-	@test -n "$(PARAMS)" || { echo "usage: make scenario PARAMS=params/my_case.yaml" >&2; exit 2; }
-	@test -f "$(PARAMS)" || { echo "$(PARAMS): no such file" >&2; exit 2; }
-	name=$$(basename "$(PARAMS)" .yaml); out=reports/scenarios/$$name; \
-	$(RUN) execute notebooks/20_scenario.py $$out/$$name.ipynb -f "$(PARAMS)" -p output_dir $$out -p figures_dir $$out && \
-	$(RUN) html $$out/$$name.ipynb $$out/$$name.html
+# The file name reaches the runner through the environment, unexpanded, never through a shell
+# command line; the executed notebook is exported to HTML only with HTML=1 (the export costs more
+# than the run).
+scenario: export SCENARIO_PARAMS = $(value PARAMS)
+scenario: export SCENARIO_HTML = $(if $(filter-out 0,$(HTML)),--html)
+scenario: $(OBSERVATIONS) $(VENV_STAMP) ## Run the scenario notebook on your YAML: make scenario PARAMS=params/my_case.yaml [HTML=1]
+	@$(RUN) scenario $${SCENARIO_HTML} "$$SCENARIO_PARAMS"
 
 test: $(VENV_STAMP) browser ## Run the test suite, doctests and lint (sets up .venv and Chromium if needed)
 	$(PY) -m pytest

@@ -4,7 +4,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from analysis import catalogue
 from analysis.style import REGION_COLOURS, SCENARIO_COLOURS
@@ -16,6 +15,8 @@ def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, va
     ``data`` is the cleaned comparison table (``bureau_comparison_2020.csv``); all indicators
     plotted together must share a unit, which becomes the axis label.
     """
+    import seaborn as sns  # here, not at module import: ~1 s that only the charts need
+
     sub = data[data["indicator_id"].isin(indicator_ids)].copy()
     units = sub["unit"].unique()
     if len(units) != 1:
@@ -95,6 +96,8 @@ def required_vs_achievable_chart(sweep: pd.DataFrame, targets: dict[str, float],
     line marks the growth it requires and a dot the rate its fitted trend achieved
     (``achievable``, fraction per year, NaN when no trend could be fitted).
     """
+    import seaborn as sns  # here, not at module import: ~1 s that only the charts need
+
     fig, ax = plt.subplots(figsize=(8, 4.5))
     palette = sns.color_palette("tab10", n_colors=max(3, sweep["indicator_id"].nunique()))
     for colour, (ind, grp) in zip(palette, sweep.groupby("indicator_id", sort=False)):

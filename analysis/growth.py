@@ -26,14 +26,24 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+# scipy and statsmodels are imported where a model is evaluated or simulated (about 2 s a
+# process): a notebook that only needs cagr/required_growth/plan_path must not pay them.
 # ETSModel (state-space ETS) rather than holtwinters.ExponentialSmoothing: with the parameters
 # this module estimates (``ETSModel.smooth``), its ``simulate(..., rng=...)`` draws future paths
 # from the same error model, which gives simulated prediction intervals that are reproducible
 # from a numpy Generator. Its own optimiser (``fit``) is not used: see "damped-trend
-# estimation" below. (Checked against statsmodels 0.15.)
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+# estimation" below. (Checked against statsmodels 0.15.) ``growth.ETSModel`` is that class,
+# imported on first use (module ``__getattr__`` below; a test substitutes it).
+
+
+def __getattr__(name: str):
+    if name == "ETSModel":
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        return ETSModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "COVID_TREATMENTS",
@@ -578,6 +588,8 @@ class TrendFit:
         if self.method == "loglinear":
             loc, scale = self._ols_loc_scale(yrs)
             if self.has_interval:
+                from scipy import stats
+
                 tq = stats.t.ppf(hi_q, self._ols.df_resid)
                 lower, upper = np.exp(loc - tq * scale), np.exp(loc + tq * scale)
             else:
@@ -617,6 +629,8 @@ class TrendFit:
             loc, scale = self._ols_loc_scale(np.array([year]))
             if scale[0] == 0:  # perfect fit: the predictive distribution is a point mass
                 return float(loc[0] >= math.log(target))
+            from scipy import stats
+
             return float(stats.t.sf((math.log(target) - loc[0]) / scale[0],
                                     self._ols.df_resid))
         step = year - self.last_year
@@ -1066,6 +1080,7 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
         return fallback(rejected)
     # statsmodels with the parameters fixed: states, forecast and simulation. Every warning is
     # recorded and re-issued, so nothing is swallowed.
+    ETSModel = globals().get("ETSModel") or __getattr__("ETSModel")  # noqa: N806 - a class
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -11,7 +11,6 @@ import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import seaborn as sns
 from matplotlib import font_manager
 
 from analysis.files import atomic_write_bytes
@@ -36,6 +35,8 @@ def cjk_font_path() -> Path:
 
 def apply_style() -> None:
     """Set the project's seaborn theme, then the CJK font, for every later figure."""
+    import seaborn as sns  # only the notebooks that draw pay its import (~1 s)
+
     sns.set_theme(style="whitegrid", context="notebook")
     path = cjk_font_path()
     if FONT_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:

@@ -5,11 +5,20 @@ Usage (from the project root, with the project venv):
     python tools/notebook_runner.py execute notebooks/01_clean_bureau_comparison.py \
         reports/notebooks/01_clean_bureau_comparison.ipynb [-f params/x.yaml] [-p name value ...]
     python tools/notebook_runner.py html reports/notebooks/90_report.ipynb reports/mid_term_evaluation.html --no-input
+    python tools/notebook_runner.py serve /tmp/build-xyz/runner.sock   # `make report` starts one per build
 
 Notebooks are kept as jupytext percent scripts (one text copy, no outputs) and converted in
 memory. Outputs are written to a temporary file and renamed, so an interrupted or failed run never
 leaves a file that Make would take as up to date. A failed run keeps the executed copy, with the
 error, in ``reports/failed/`` and names the notebook and the cell.
+
+Speed (see tools/runner_server.py): papermill, jupytext, nbformat and nbconvert cost ~2 s of
+imports a process. When ``$NOTEBOOK_RUNNER_SOCKET`` names a live runner server (``make report``
+starts one per build), this script is a thin client: it hands its command, working directory,
+environment and stdout/stderr to the server, which forks a child that already has those imports
+and runs the very same code below; otherwise it runs in-process. Either way the notebook's kernel
+is started first and imports the notebook's own top-level imports while the runner prepares the
+run, so the two overlap.
 """
 from __future__ import annotations
 
@@ -26,11 +35,16 @@ sys.path.insert(0, str(ROOT))
 # process, for an "iri" format check no notebook schema uses. Marked absent, jsonschema skips it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from analysis.files import atomic_write_text  # noqa: E402
+# Only light modules here: a client that hands its command to the runner server must start in
+# milliseconds. pandas (analysis.files), papermill, jupytext, nbformat and nbconvert are imported
+# where they are used.
 from analysis.paths import FAILED_NOTEBOOKS, TEMPLATES, relative, resolve  # noqa: E402
 
 KERNEL_NAME = "changji-services"
 EXECUTION_TIMEOUT_S = 600
+KERNEL_STARTUP_TIMEOUT_S = 60
+#: what papermill/nbclient pass when they start a kernel themselves (no history file on disk)
+KERNEL_EXTRA_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 
 
 def load_notebook(path: Path):
@@ -130,6 +144,88 @@ def _failing_source(executed: Path, exec_count) -> str:
     return next((c.source for c in nb.cells if c.get("execution_count") == exec_count), "")
 
 
+def notebook_imports(source: Path) -> list[str]:
+    """Modules a percent-script notebook imports at its top level, in order (``[]`` for .ipynb).
+
+    ``from analysis import files`` gives ``analysis`` and ``analysis.files``; names that are not modules
+    (``IPython.display.Markdown``) are listed too and simply fail to import in the warm-up.
+    """
+    import ast
+
+    if source.suffix != ".py":
+        return []
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []  # the run itself will report it
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module != "__future__":
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
+    return list(dict.fromkeys(names))
+
+
+# Runs silently (no execution count, no history, no output kept) before papermill's first cell:
+# the notebook's own imports, which it would do a moment later anyway, so nothing is wasted and
+# the executed notebook is the same. Locals only, so the user namespace is left as it was.
+WARM_UP = """def _runner_warm_up(names):
+    import importlib
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+_runner_warm_up({names!r})
+del _runner_warm_up
+"""
+
+
+class EarlyKernel:
+    """The notebook's kernel, started before papermill is even imported.
+
+    It imports the notebook's modules (``WARM_UP``) while this process imports papermill and
+    converts the notebook: on two cores the two overlap instead of following each other. papermill
+    then runs the notebook on it (``km=``) exactly as on a kernel it started itself: same kernel
+    spec, working directory and arguments; stopped at once when the last cell has run.
+    """
+
+    def __init__(self, cwd: str, modules: list[str]):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        run_sync(self.km.start_kernel)(cwd=cwd, extra_arguments=list(KERNEL_EXTRA_ARGUMENTS))
+        self._kc = self.km.blocking_client()
+        self._kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        self._warm_up = self._kc.execute(WARM_UP.format(names=modules), silent=True, store_history=False,
+                                         allow_stdin=False) if modules else None
+
+    def ready(self, timeout: float = KERNEL_STARTUP_TIMEOUT_S) -> None:
+        """Wait for the warm-up to finish (so that none of its messages reach papermill)."""
+        import queue
+
+        deadline = time.monotonic() + timeout
+        try:
+            while self._warm_up is not None and time.monotonic() < deadline:
+                reply = self._kc.get_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == self._warm_up:
+                    break
+        except queue.Empty:
+            pass  # a kernel that never answers: papermill's own start-up timeout reports it
+        finally:
+            self._kc.stop_channels()
+
+    def shutdown(self) -> None:
+        try:
+            if self._run_sync(self.km.is_alive)():
+                self._run_sync(self.km.shutdown_kernel)(now=True)
+        finally:
+            self._run_sync(self.km.cleanup_resources)()
+
+
 def execute(source: str, output: str, params: dict, cwd: str | None = None) -> int:
     """Run ``source`` with ``params`` into ``output`` (.ipynb); return a process exit code.
 
@@ -137,39 +233,45 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
     starts a notebook's kernel in the notebook's folder; notebooks resolve paths from the root
     either way).
     """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.partial.ipynb")
     print(f"{progress()}▶ {relative(src)} → {relative(out)}", flush=True)
     started = time.perf_counter()
+    kernel_cwd = str(resolve(cwd) if cwd else ROOT)
+    kernel = EarlyKernel(kernel_cwd, notebook_imports(src))
     try:
-        pm.execute_notebook(
-            load_notebook(src), str(tmp), parameters=params, kernel_name=KERNEL_NAME, cwd=str(resolve(cwd) if cwd else ROOT),
-            progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
-            # every reply is in when the last cell has run: stop the kernel at once instead of
-            # waiting up to 1 s for it to exit by itself
-            shutdown_kernel="immediate",
-        )
-    except PapermillExecutionError as err:
-        FAILED_NOTEBOOKS.mkdir(parents=True, exist_ok=True)
-        failed = FAILED_NOTEBOOKS / out.name
-        if tmp.exists():
-            os.replace(tmp, failed)
-        first_line = next((line for line in _failing_source(failed, err.exec_count).splitlines() if line.strip()), "")
-        print(
-            f"✖ {relative(src)} failed in the cell In [{err.exec_count}] starting {first_line!r}: "
-            f"{err.ename}: {err.evalue}\n  the executed copy with the error: {relative(failed)}\n"
-            f"  earlier outputs are untouched",
-            file=sys.stderr,
-        )
-        return 1
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        nb = load_notebook(src)
+        kernel.ready()
+        try:
+            pm.execute_notebook(
+                nb, str(tmp), parameters=params, kernel_name=KERNEL_NAME, cwd=kernel_cwd, km=kernel.km,
+                progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
+                start_timeout=KERNEL_STARTUP_TIMEOUT_S,
+            )
+        except PapermillExecutionError as err:
+            FAILED_NOTEBOOKS.mkdir(parents=True, exist_ok=True)
+            failed = FAILED_NOTEBOOKS / out.name
+            if tmp.exists():
+                os.replace(tmp, failed)
+            first_line = next((line for line in _failing_source(failed, err.exec_count).splitlines() if line.strip()), "")
+            print(
+                f"✖ {relative(src)} failed in the cell In [{err.exec_count}] starting {first_line!r}: "
+                f"{err.ename}: {err.evalue}\n  the executed copy with the error: {relative(failed)}\n"
+                f"  earlier outputs are untouched",
+                file=sys.stderr,
+            )
+            return 1
     except BaseException:
         if tmp.exists():
             tmp.unlink()
         raise
+    finally:
+        # every reply is in when the last cell has run: stop the kernel at once
+        kernel.shutdown()
     normalise_executed(tmp, src, out)
     os.replace(tmp, out)
     print(f"✔ {relative(src)} ({time.perf_counter() - started:.1f} s)", flush=True)
@@ -195,6 +297,8 @@ def _language(nb) -> str:
 def to_html(executed: str, html: str, no_input: bool) -> int:
     """Export an executed notebook to one self-contained, offline HTML file."""
     import nbformat
+
+    from analysis.files import atomic_write_text
 
     nb = nbformat.read(resolve(executed), as_version=4)
     body, _ = _exporter(no_input, _language(nb)).from_notebook_node(nb)
@@ -222,6 +326,8 @@ def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
     import html as html_lib
 
     import nbformat
+
+    from analysis.files import atomic_write_text
 
     print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index", flush=True)
     for src, dst in reports:
@@ -259,7 +365,35 @@ code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</s
     return 0
 
 
+def scenario(params_file: str, html: bool) -> int:
+    """``make scenario``: the scenario notebook on a researcher's YAML, into reports/scenarios/<name>/.
+
+    The file name arrives as one argument (never through a shell command line); the executed
+    notebook, tables and chart go to ``reports/scenarios/<file stem>/``, HTML only when asked.
+    """
+    if not params_file:
+        print("usage: make scenario PARAMS=params/my_case.yaml [HTML=1]", file=sys.stderr)
+        return 2
+    path = Path(params_file)
+    if not resolve(path).is_file():
+        print(f"{params_file}: no such file", file=sys.stderr)
+        return 2
+    name = path.name.removesuffix(".yaml")
+    out = f"reports/scenarios/{name}"
+    params = parse_parameters([["output_dir", out], ["figures_dir", out]], params_file)
+    code = execute("notebooks/20_scenario.py", f"{out}/{name}.ipynb", params)
+    if code == 0 and html:
+        code = to_html(f"{out}/{name}.ipynb", f"{out}/{name}.html", no_input=False)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and os.environ.get("NOTEBOOK_RUNNER_SOCKET") and sys.argv[1:2] in (["execute"], ["html"], ["publish"]):
+        from tools import runner_server  # stdlib only: the client stays light
+
+        code = runner_server.call(os.environ["NOTEBOOK_RUNNER_SOCKET"], sys.argv[1:])
+        if code is not None:
+            return code
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("execute", help="run a notebook with papermill")
@@ -276,7 +410,18 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--report", nargs=2, action="append", metavar=("EXECUTED", "HTML"), default=[])
     pub.add_argument("--index", required=True)
     pub.add_argument("executed", nargs="+")
+    sc = sub.add_parser("scenario", help="the scenario notebook on one YAML file, into reports/scenarios/<name>/")
+    sc.add_argument("params_file", nargs="?", default="")
+    sc.add_argument("--html", action="store_true", help="also export the executed notebook to HTML")
+    sv = sub.add_parser("serve", help="run notebooks for the recipes of one build (see tools/runner_server.py)")
+    sv.add_argument("socket")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from tools import runner_server
+
+        return runner_server.serve(args.socket, main)
+    if args.command == "scenario":
+        return scenario(args.params_file, args.html)
     if args.command == "execute":
         return execute(args.source, args.output, parse_parameters(args.parameter, args.parameters_file), args.cwd)
     if args.command == "publish":
