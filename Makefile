@@ -106,11 +106,13 @@ $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAM
 # directory: each recipe's runner hands its run to it instead of importing papermill, jupytext and
 # nbconvert again (~2 s a notebook). The trap stops it when the build ends, however it ends.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# `make -n report` still runs this recipe (it calls $(MAKE)): it must not start a server then.
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 	@export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory pipeline 2>/dev/null | grep -c "notebook_runner.py" || true); \
 	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
 	trap '[ -z "$$server" ] || { kill $$server 2>/dev/null; wait $$server 2>/dev/null; } || true; rm -rf "$$PIPELINE_COUNTER" "$$build_tmp"' EXIT; \
-	if ! $(MAKE) -q --no-print-directory pipeline 2>/dev/null; then \
+	if [ -z "$(DRY_RUN)" ] && ! $(MAKE) -q --no-print-directory pipeline 2>/dev/null; then \
 	  export NOTEBOOK_RUNNER_SOCKET="$$build_tmp/runner.sock"; \
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \

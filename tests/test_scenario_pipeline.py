@@ -42,6 +42,9 @@ def test_make_scenario_runs_a_yaml_the_tests_never_saw(built_copy, tmp_path):
     try:
         result = built_copy.make("scenario", f"PARAMS={params}")
         assert result.returncode == 0, result.stdout + result.stderr
+        assert not (out / "retail_faster_case.html").exists()  # HTML only when asked
+        result = make("scenario", f"PARAMS={params}", "HTML=1")
+        assert result.returncode == 0, result.stdout + result.stderr
         table = pd.read_csv(out / "scenarios_retail_sales_total.csv")
         plan = table[table.scenario == "plan"].set_index("year")["value"]
         assert plan[2025] == pytest.approx(224.27 * 1.07 ** 5)
