@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+_SYS_PATH_AT_START = list(sys.path)  # what a kernel forked by the runner server starts from
 sys.path.insert(0, str(ROOT))
 # nbformat imports jsonschema, which compiles ~40 Lark grammars at import time when the optional
 # rfc3987-syntax package is installed (jupyter-events pulls it in): ~0.7 s of CPU in every runner
@@ -419,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from tools import runner_server
 
+        runner_server.ORIGINAL_SYS_PATH[:] = _SYS_PATH_AT_START
         return runner_server.serve(args.socket, main)
     if args.command == "scenario":
         return scenario(args.params_file, args.html)

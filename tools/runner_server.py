@@ -21,6 +21,14 @@ signal on. The server exits with the build (the recipe's ``trap``), or by itself
 if the shell that started it is gone. Without a server (no variable, no socket, or a refused
 connection) the runner simply works in-process.
 
+Kernels: the server also imports what the notebooks' kernels import (pandas, matplotlib, seaborn,
+statsmodels, scipy, IPython, ipykernel; ≈ 2 s of CPU that every kernel paid), and a runner child
+starts its notebook's kernel by forking itself into ``ipykernel_launcher`` (``fork_launch_kernel``)
+instead of starting a fresh interpreter: the same kernel spec arguments, environment
+(``JPY_PARENT_PID`` included), working directory and session of its own as jupyter_client's
+``launch_kernel`` gives, and the project's own modules (``analysis``) imported afresh by the
+notebook. Set ``NOTEBOOK_RUNNER_FORK_KERNELS=0`` to start every kernel as a fresh process.
+
 Pure stdlib at import time: the client side must stay light.
 """
 from __future__ import annotations
@@ -38,6 +46,14 @@ SOCKET_ENV = "NOTEBOOK_RUNNER_SOCKET"
 PRELOAD = ("papermill", "papermill.exceptions", "jupytext", "nbformat", "nbconvert", "jupyter_client.manager",
            "jupyter_core.utils", "yaml", "analysis.files")
 _HEADER = 8  # bytes: big-endian length of the JSON request that follows
+#: what the notebooks' kernels import; preloaded so that a forked kernel has them already
+KERNEL_PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats", "statsmodels.api",
+                  "statsmodels.tsa.exponential_smoothing.ets", "PIL.Image", "IPython", "IPython.display",
+                  "ipykernel.kernelapp", "ipykernel.ipkernel")
+#: the backend ipykernel selects in every kernel (kernelapp.init_gui_pylab); matplotlib reads it at import
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+FORK_KERNELS_ENV = "NOTEBOOK_RUNNER_FORK_KERNELS"
+_KERNEL_SYS_PATH: list[str] = []  # sys.path as a fresh `python -m ipykernel_launcher` would start with
 
 
 def _send_json(conn: socket.socket, obj: dict) -> None:
@@ -97,6 +113,7 @@ def call(path: str, argv: list[str]) -> int | None:
             child.append(int(message["pid"]))
         if "exit" in message:
             code = int(message["exit"])
+            break
     conn.close()
     if code is None:  # the child died without reporting: end as it did
         if received:
@@ -105,6 +122,165 @@ def call(path: str, argv: list[str]) -> int | None:
         print(f"✖ notebook runner: the run of {' '.join(argv[:3])} ended without an exit status", file=sys.stderr)
         return 1
     return code
+
+
+# ---- forked kernels ---------------------------------------------------------------------------
+
+class ForkedKernelProcess:
+    """The part of ``subprocess.Popen`` that jupyter_client's LocalProvisioner uses, for a forked kernel."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, args: list[str]):
+        self.pid, self.args, self.returncode = pid, args, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = 0
+                return 0
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import subprocess
+        import time
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(self.args, timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _become_kernel(argv: list[str]) -> None:
+    """In the forked child: leave the runner's state behind and run ipykernel as its launcher does."""
+    import asyncio
+    import atexit
+
+    import ipykernel_launcher
+    from ipykernel import kernelapp
+
+    atexit._clear()  # the runner's exit handlers are not the kernel's
+    signal.set_wakeup_fd(-1)
+    asyncio.events._set_running_loop(None)  # forked from inside the runner's event loop
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # the notebook imports the project's modules itself, fresh, as in a new kernel
+    for name in [m for m in sys.modules if m.split(".")[0] in ("analysis", "tools")]:
+        del sys.modules[name]
+    sys.path[:] = _KERNEL_SYS_PATH
+    # JPY_PARENT_PID was read when kernelapp was imported (in the server): give it explicitly, so
+    # that the kernel exits with its runner as a kernel started by jupyter_client does
+    sys.argv = [ipykernel_launcher.__file__, *argv, f"--IPKernelApp.parent_handle={os.getppid()}"]
+    app = kernelapp.IPKernelApp.instance()  # as launch_new_instance(), with one step between
+    app.initialize()
+    with app.shell.builtin_trap:  # get_ipython() answers, as it does in a cell
+        _as_if_imported_in_the_kernel()
+    app.start()
+
+
+def _as_if_imported_in_the_kernel() -> None:
+    """Redo the one import-time choice a preloaded library makes differently outside a kernel.
+
+    pandas picks ``display.max_columns`` when imported: 0 (fit the terminal) outside a Jupyter
+    kernel, 20 inside one — so tables would print differently in a forked kernel. The test
+    tests/test_runner_server.py compares a served run with an in-process one byte for byte.
+    """
+    if "pandas" not in sys.modules:
+        return
+    from pandas._config import config
+    from pandas.core import config_init
+
+    key = "display.max_columns"
+    value = 0 if config_init.is_terminal() else 20  # pandas/core/config_init.py's own rule
+    registered = config._registered_options[key]
+    config._registered_options[key] = registered._replace(defval=value)
+    config.set_option(key, value)
+
+
+def fork_launch_kernel(cmd: list[str], stdin=None, stdout=None, stderr=None, env=None, independent=False,
+                       cwd=None, **kwargs):
+    """``jupyter_client.launcher.launch_kernel`` for ``… -m ipykernel_launcher …``, by fork (see the module doc)."""
+    from jupyter_client import launcher
+
+    if "ipykernel_launcher" not in cmd or any(x is not None for x in (stdin, stdout, stderr)) or independent:
+        return launcher.launch_kernel(cmd, stdin=stdin, stdout=stdout, stderr=stderr, env=env,
+                                      independent=independent, cwd=cwd, **kwargs)
+    env = dict(os.environ if env is None else env)
+    env["JPY_PARENT_PID"] = str(os.getpid())
+    argv = cmd[cmd.index("ipykernel_launcher") + 1:]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()  # a session of its own, as launch_kernel gives (start_new_session)
+            os.write(ready_w, b"1")  # only now may the parent look up the kernel's process group
+            # no descriptor of the runner's (its connection to the client above all) stays open
+            # in the kernel: as Popen(close_fds=True). The Python objects owning them are never
+            # used again: this process ends in os._exit below.
+            os.closerange(3, os.sysconf("SC_OPEN_MAX") if os.sysconf("SC_OPEN_MAX") < 1 << 16 else 1 << 16)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.close(devnull)
+            if cwd:
+                os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(env)
+            _become_kernel(argv)
+        except SystemExit as err:
+            os._exit(_exit_code(err))
+        except BaseException:  # noqa: BLE001
+            traceback.print_exc()
+        finally:
+            os._exit(1)
+    # jupyter_client signals the kernel's process group (os.getpgid right after this returns): it
+    # must be the kernel's own session by then, never the runner's group
+    os.close(ready_w)
+    os.read(ready_r, 1)
+    os.close(ready_r)
+    return ForkedKernelProcess(pid, cmd)
+
+
+def _use_forked_kernels() -> None:
+    if os.environ.get(FORK_KERNELS_ENV, "1") != "0" and _KERNEL_SYS_PATH:
+        from jupyter_client.provisioning import local_provisioner
+
+        local_provisioner.launch_kernel = fork_launch_kernel
+
+
+def _preload_kernel_modules() -> None:
+    import importlib
+
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    for name in KERNEL_PRELOAD:
+        importlib.import_module(name)
+    if "matplotlib_inline.backend_inline" in sys.modules:  # it hooks into IPython at import: too early here
+        return
+    here = os.path.dirname(os.path.abspath(sys.argv[0]))
+    _KERNEL_SYS_PATH[:] = [p for p in ORIGINAL_SYS_PATH if os.path.abspath(p or ".") != here]
+
+
+#: sys.path before tools/notebook_runner.py added the project root (set by it)
+ORIGINAL_SYS_PATH: list[str] = []
 
 
 # ---- server -----------------------------------------------------------------------------------
@@ -131,6 +307,7 @@ def _child(conn: socket.socket, run: Callable[[list[str]], int]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    _use_forked_kernels()
     _send_json(conn, {"pid": os.getpid()})
     code = 1
     try:
@@ -185,6 +362,8 @@ def serve(path: str, run: Callable[[list[str]], int]) -> int:
     try:
         for name in PRELOAD:
             importlib.import_module(name)
+        if os.environ.get(FORK_KERNELS_ENV, "1") != "0":
+            _preload_kernel_modules()
         server.settimeout(1.0)
         while os.getppid() == parent:  # the shell that started us is gone: so is the build
             _reap()
