@@ -48,17 +48,24 @@ def test_inject_parameters_adds_a_cell_after_the_parameters_cell():
 def timings(**wall) -> dict:
     """Benchmark results as bench.main records them: [wall, CPU] seconds per measurement."""
     t = {"naive_convert": 10.0, "naive_execute": 50.0, "naive_html": 30.0, "naive": 80.0,
-         "cold_serial": 45.0, "cold": 30.0, "noop": 0.02, "touch": 12.0, **wall}
-    return {"jobs": 2, "runs": 11, "floor": 1.5, **{k: [v, v * 0.9] for k, v in t.items()}}
+         "cold_serial": 14.0, "cold": 10.0, "noop": 0.02, "touch": 4.0, "scenario": 3.0, **wall}
+    return {"jobs": 2, "runs": 11, "cores": 2, "floor": 1.5, **{k: [v, v * 0.9] for k, v in t.items()}}
 
 
-def test_verdict_meets_the_targets_only_when_both_hold():
+def test_verdict_meets_the_targets_only_when_all_hold():
     lines, ok = bench.verdict(timings())
     text = "\n".join(lines)
-    assert ok and "0.38 x naive" in text and "20.0 x import floor" in text and "NOT MET" not in text
+    # design floor: 11 runs x 1.5 s / 2 cores = 8.25 s
+    assert "8.25s" in text and "11 notebook runs x import floor / 2 cores" in text
+    assert ok and "0.12 x naive, 1.21 x design floor (6.7 x import floor)" in text and "NOT MET" not in text
+    assert "0.40 x cold" in text
     assert not bench.verdict(timings(noop=1.0))[1]
-    assert not bench.verdict(timings(cold=40.5))[1]
-    assert bench.verdict(timings(cold=40.0))[1]
+    assert not bench.verdict(timings(cold=12.5, touch=4.0))[1]  # 0.156 x naive
+    assert not bench.verdict(timings(cold=10.8, naive=80.0))[1]  # 1.31 x design floor
+    assert bench.verdict(timings(cold=10.7))[1]
+    assert not bench.verdict(timings(touch=5.1))[1]
+    assert not bench.verdict(timings(scenario=5.0))[1]
+    assert "cold at most 1.3 x design floor: NOT MET" in "\n".join(bench.verdict(timings(cold=10.8))[0])
 
 
 def test_json_has_wall_and_cpu_per_measurement():
@@ -66,7 +73,7 @@ def test_json_has_wall_and_cpu_per_measurement():
 
     t = {**timings(), "noop": (0.01234, 0.0049), "other_cpu_share": 0.01234}
     data = json.loads(bench.to_json(t))
-    assert data["noop"] == [0.012, 0.005] and data["cold"] == [30.0, 27.0] and data["jobs"] == 2
+    assert data["noop"] == [0.012, 0.005] and data["cold"] == [10.0, 9.0] and data["jobs"] == 2
     assert data["other_cpu_share"] == 0.012
 
 
