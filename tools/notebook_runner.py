@@ -318,6 +318,15 @@ def _title(nb, fallback: str) -> str:
     return fallback
 
 
+def _newer_than(path: Path, inputs: list[Path]) -> bool:
+    """Whether ``path`` exists and is newer than every existing file in ``inputs``."""
+    try:
+        made = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
+    return all(made > p.stat().st_mtime_ns for p in inputs if p.is_file())
+
+
 def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
     """Export the reports (no code), every executed notebook (with code) and an index page.
 
@@ -336,11 +345,15 @@ def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
     with_code = _exporter(False, "zh")
     index_path = resolve(index)
     links = []
+    exporter_inputs = [*sorted(TEMPLATES.rglob("*")), Path(__file__), ROOT / ".venv" / f".installed-{KERNEL_NAME}"]
     for path in executed:
         nb = nbformat.read(resolve(path), as_version=4)
         out = resolve(path).with_suffix(".html")
-        body, _ = with_code.from_notebook_node(nb)
-        atomic_write_text(out, body)
+        # A notebook that did not run again keeps its HTML (after one params change, 4 of 11
+        # notebooks ran): the export is a function of the notebook, the template and nbconvert.
+        if not _newer_than(out, [resolve(path), *exporter_inputs]):
+            body, _ = with_code.from_notebook_node(nb)
+            atomic_write_text(out, body)
         params = nb.metadata.get("papermill", {}).get("parameters", {})
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
         links.append((out.relative_to(index_path.parent).as_posix(), _title(nb, out.stem), shown))
