@@ -107,7 +107,8 @@ $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAM
 # nbconvert again (~2 s a notebook). The trap stops it when the build ends, however it ends.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make -n report` still runs this recipe (it calls $(MAKE)): it must not start a server then.
-DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
+# The single-letter flags are MAKEFLAGS' first word unless it is a long option (--no-builtin-rules).
+DRY_RUN = $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
 report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 	@export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory pipeline 2>/dev/null | grep -c "notebook_runner.py" || true); \
 	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
