@@ -45,7 +45,8 @@ def test_drawing_modules_import_matplotlib_but_neither_seaborn_nor_statsmodels()
 
 def test_fitting_and_drawing_still_import_their_libraries_when_called():
     fit = modules_after("from analysis import growth\n"
-                        "growth.fit_loglinear_trend([2015, 2018, 2019, 2021, 2023], [100, 120, 125, 140, 160])")
+                        "growth.fit_loglinear_trend([2015, 2018, 2019, 2021, 2023], [100, 120, 125, 140, 160]).predict()\n"
+                        "growth.fit_damped_trend(list(range(2010, 2024)), [100 * 1.07 ** i for i in range(14)])")
     assert {"statsmodels", "scipy"} <= fit and "seaborn" not in fit
     drawn = modules_after("from analysis import style\nstyle.apply_style()", full=True)
     # (seaborn itself looks for statsmodels' package, but none of its models)
