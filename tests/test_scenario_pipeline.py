@@ -43,7 +43,7 @@ def test_make_scenario_runs_a_yaml_the_tests_never_saw(built_copy, tmp_path):
         result = built_copy.make("scenario", f"PARAMS={params}")
         assert result.returncode == 0, result.stdout + result.stderr
         assert not (out / "retail_faster_case.html").exists()  # HTML only when asked
-        result = make("scenario", f"PARAMS={params}", "HTML=1")
+        result = built_copy.make("scenario", f"PARAMS={params}", "HTML=1")
         assert result.returncode == 0, result.stdout + result.stderr
         table = pd.read_csv(out / "scenarios_retail_sales_total.csv")
         plan = table[table.scenario == "plan"].set_index("year")["value"]
