@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -51,11 +52,18 @@ class ProjectCopy:
                               capture_output=True, text=True, timeout=timeout)
 
     def popen_make(self, *args: str, log: Path) -> subprocess.Popen:
-        """Start ``make <args>`` in a new session (its own process group), output to ``log``."""
+        """Start ``make <args>`` in a new session (its own process group), output to ``log``.
+
+        Make starts with SIGINT and SIGTERM at their default disposition, as in a user's terminal,
+        whatever this process inherited: a shell starts its background jobs with SIGINT ignored and
+        children inherit that, so a test run from a script would otherwise start a make that Ctrl-C
+        cannot interrupt.
+        """
         fh = open(log, "wb")  # noqa: SIM115 - the child keeps its own descriptor; ours is closed below
         try:
             return subprocess.Popen(["make", "--no-print-directory", *args], cwd=self.root, env=self.env,
-                                    stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+                                    stdout=fh, stderr=subprocess.STDOUT, start_new_session=True,
+                                    preexec_fn=_default_interrupt_signals)
         finally:
             fh.close()
 
@@ -87,6 +95,12 @@ class ProjectCopy:
                 if p.is_file() and not any(rel == e or rel.startswith(e + "/") for e in exclude):
                     hashes[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
         return hashes
+
+
+def _default_interrupt_signals() -> None:
+    """In a child before exec: SIGINT and SIGTERM end it, as in a terminal (see ``popen_make``)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def project_env(root: Path) -> dict:
