@@ -43,10 +43,12 @@ def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, va
     return fig
 
 
-def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str = "zh"):
+def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str = "zh", ax=None):
     """Actuals, plan path, fitted trends with their 80% bands, stress and required paths, target.
 
-    ``table`` is a scenario table (:data:`analysis.scenarios.SCENARIO_COLUMNS`).
+    ``table`` is a scenario table (:data:`analysis.scenarios.SCENARIO_COLUMNS`). With ``ax`` (an
+    empty Axes, e.g. the explorer's one figure redrawn on each change) it draws there and leaves
+    the layout to the caller; otherwise it makes a new figure.
     """
     from analysis.scenarios import SCENARIO_LABELS  # lazy: analysis.scenarios imports statsmodels (via growth)
 
@@ -58,7 +60,8 @@ def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str
         "stress": dict(color=SCENARIO_COLOURS["stress"], linestyle=":", marker=None),
         "required": dict(color=SCENARIO_COLOURS["target"], linestyle="-.", marker=None),
     }
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    own_figure = ax is None
+    fig, ax = plt.subplots(figsize=(8, 4.5)) if own_figure else (ax.figure, ax)
     actual = table[table["scenario"] == "actual"].sort_values("year")
     for scenario, kw in styles.items():
         part = table[table["scenario"] == scenario].sort_values("year")
@@ -83,7 +86,8 @@ def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str
     ax.set_ylabel(unit)
     ax.set_title(title)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
-    fig.tight_layout()
+    if own_figure:
+        fig.tight_layout()
     return fig
 
 

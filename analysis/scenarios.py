@@ -57,9 +57,26 @@ def _rows(df: pd.DataFrame, scenario: str, unit: str) -> pd.DataFrame:
     return out[SCENARIO_COLUMNS]
 
 
+def fit_trends(series: pd.DataFrame, *, target_year: int, covid: str = "none", seed: int = 0,
+               level: float = 0.80) -> tuple[growth.TrendFit, growth.TrendFit]:
+    """The log-linear and damped-trend fits :func:`build_scenarios` projects to ``target_year``.
+
+    ``series`` as for :func:`build_scenarios` (at least 2 annual values, latest before
+    ``target_year``). Split out so that a caller changing only rates, targets or the stress shock
+    (the explorer) can keep the fits instead of re-fitting and re-simulating.
+    """
+    series = series.sort_values("year")
+    years, values = series["year"].to_numpy(int), series["value"].to_numpy(float)
+    horizon_years = target_year - int(years[-1])
+    trend = growth.fit_loglinear_trend(years, values, covid=covid, horizon_years=horizon_years, level=level)
+    damped = growth.fit_damped_trend(years, values, covid=covid, seed=seed, horizon_years=horizon_years, level=level)
+    return trend, damped
+
+
 def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, target_year: int,
                     stated_rate: float | None, base_year: int, covid: str = "none", seed: int = 0,
-                    level: float = 0.80, stress_shock: float = 0.02) -> tuple[pd.DataFrame, dict]:
+                    level: float = 0.80, stress_shock: float = 0.02,
+                    fits: tuple[growth.TrendFit, growth.TrendFit] | None = None) -> tuple[pd.DataFrame, dict]:
     """All scenarios for one indicator up to ``target_year``.
 
     Parameters
@@ -74,6 +91,8 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
     seed : seed of the damped-trend simulation.
     level : coverage of prediction intervals (0.80).
     stress_shock : the stress scenario grows at the trend rate minus this, fraction per year.
+    fits : optional ``fit_trends(series, target_year=…, covid=…, seed=…, level=…)`` computed
+        earlier with these same arguments (the explorer's cache); fitted here when None.
 
     Returns
     -------
@@ -121,9 +140,9 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
     horizon_years = target_year - latest_year
     future = list(range(latest_year + 1, target_year + 1))
     if len(series) >= 2 and horizon_years >= 1:
-        trend = growth.fit_loglinear_trend(years, values, covid=covid, horizon_years=horizon_years, level=level)
+        trend, damped = fits if fits is not None else fit_trends(series, target_year=target_year, covid=covid,
+                                                                   seed=seed, level=level)
         parts.append(_rows(trend.predict(future), "trend_loglinear", unit))
-        damped = growth.fit_damped_trend(years, values, covid=covid, seed=seed, horizon_years=horizon_years, level=level)
         if damped.method == "damped":
             parts.append(_rows(damped.predict(future), "trend_damped", unit))
         summary["damped_fallback_reason"] = damped.fallback_reason

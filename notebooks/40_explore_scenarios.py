@@ -1,0 +1,53 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (changji-services)
+#     language: python
+#     name: changji-services
+# ---
+
+# %% [markdown]
+# # 增长情景探索器 / Growth scenario explorer
+# *Move a control and the fan chart and summary redraw (with the same `analysis.scenarios` code as
+# `make scenario`). "Save as scenario" writes `params/scenario_<name>.yaml`; `make scenario
+# PARAMS=params/scenario_<name>.yaml` gives the same numbers. Needs `data/processed/` from
+# `make report`. Run all cells (`make lab`, then Run → Run All Cells).*
+
+# %% tags=["parameters"]
+language = "zh"                  # zh | en: the explorer's words
+indicator = "retail_sales_total"  # tertiary_value_added | retail_sales_total | tourism_visits | tourism_revenue
+region_code = "652300"
+target = "plan"                  # "plan" (表 2) or a number in the indicator's unit
+stated_rate = "plan"             # "plan", a fraction per year (0.09), or None
+base_year = 2020
+horizon = 2025
+covid = "none"                   # none | dummy | exclude
+seed = 20250101
+level = 0.8
+stress_shock = 0.02
+reading = "annual"               # tourism targets: annual (2025 alone) | total (2021–2025)
+observations_path = "data/processed/observations.csv"
+targets_path = "data/processed/plan_targets.csv"
+
+# %%
+from IPython.display import Markdown, display
+
+from analysis import explorer
+from analysis.explorer_widgets import ExplorerApp
+
+start = explorer.State(indicator=indicator, region_code=str(region_code), target=target, stated_rate=stated_rate,
+                       base_year=base_year, horizon=horizon, covid=covid, seed=seed, level=level,
+                       stress_shock=stress_shock, reading=reading)
+app = ExplorerApp(explorer.Session(explorer.load_inputs(observations_path, targets_path)), start, language=language)
+display(app.widget)
+
+# %% [markdown]
+# The summary for the starting choices, as text (kept in the executed notebook):
+
+# %%
+display(Markdown(app.message or explorer.summary_text(app.result, language)))
