@@ -1,0 +1,296 @@
+"""The scenario explorer: its numbers are analysis.scenarios', its widgets drive them, its saved
+files are what `make scenario` runs (to the same numbers), and the notebook runs headless.
+
+Inputs are built from data/raw into a temporary folder (the working tree is never written);
+the end-to-end tests run in a project copy (tools/project_copy.py).
+"""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from dataclasses import replace
+
+import jupytext
+import pandas as pd
+import pytest
+
+from analysis import catalogue, explorer, io, observations, paths, scenarios, targets, words
+from analysis.parameters import ParameterError
+from tools.project_copy import copy_project
+
+RETAIL_9PCT = explorer.State(indicator="retail_sales_total", stated_rate=0.09)
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> explorer.Inputs:
+    """observations.csv and plan_targets.csv as notebooks/10_clean_observations.py writes them."""
+    out = tmp_path_factory.mktemp("processed")
+    obs, _unused = observations.build_observations(paths.DATA_RAW)
+    io.write_csv(obs, out / "observations.csv")
+    io.write_csv(targets.load_targets(paths.PLAN_TEXT), out / "plan_targets.csv")
+    return explorer.load_inputs(out / "observations.csv", out / "plan_targets.csv")
+
+
+def notebook_scenario(inputs: explorer.Inputs, state: explorer.State):
+    """What notebooks/20_scenario.py computes for these parameters (its cell, step by step)."""
+    plan = scenarios.plan_target_and_rate(inputs.targets, state.indicator)
+    target_value = plan["target"] if state.target == "plan" else float(state.target)
+    rate = plan["stated_rate"] if state.stated_rate == "plan" else state.stated_rate
+    series = observations.annual_series(inputs.observations, state.region_code, state.indicator)
+    return scenarios.build_scenarios(series, unit=catalogue.indicator(state.indicator)["unit"], target=target_value,
+                                     target_year=state.horizon, stated_rate=rate, base_year=state.base_year,
+                                     covid=state.covid, seed=state.seed, level=float(state.level),
+                                     stress_shock=state.stress_shock)
+
+
+def assert_summaries_equal(got: dict, expected: dict) -> None:
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        if isinstance(value, float) and math.isnan(value):
+            assert isinstance(got[key], float) and math.isnan(got[key]), key
+        else:
+            assert got[key] == value, key
+
+
+# ---- parameters ------------------------------------------------------------------------------
+
+def test_saved_keys_are_parameters_the_scenario_notebook_declares():
+    cell = next(c for c in jupytext.read(paths.NOTEBOOKS / "20_scenario.py").cells
+                if "parameters" in c.metadata.get("tags", []))
+    declared = {line.split("=")[0].strip() for line in cell.source.splitlines() if "=" in line and not line.startswith("#")}
+    assert set(explorer.SAVED_KEYS) <= declared
+
+
+def test_a_parameter_file_with_an_unknown_key_is_refused():
+    with pytest.raises(ParameterError, match=r"x.yaml: unknown parameter\(s\) 'rate'"):
+        explorer.state_from_parameters({"indicator": "retail_sales_total", "rate": 0.09}, "x.yaml")
+
+
+# ---- results -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("state", [
+    RETAIL_9PCT,
+    explorer.State(indicator="tertiary_value_added", covid="exclude", level=0.9, stress_shock=0.03),
+    explorer.State(indicator="tertiary_value_added", covid="dummy", target=900, stated_rate=None),
+    explorer.State(indicator="tourism_revenue", reading="total"),
+    explorer.State(indicator="tourism_visits", region_code="650000"),
+])
+def test_results_are_what_the_scenario_notebook_computes(inputs, state):
+    table, summary = notebook_scenario(inputs, state)
+    result = explorer.Session(inputs).result(state)
+    pd.testing.assert_frame_equal(result.table, table, check_exact=True)
+    assert_summaries_equal(result.summary, summary)
+
+
+def test_retail_at_9pct_grows_the_plans_2020_value(inputs):
+    """The plan's own numbers: 224.27 亿元 in 2020 (表 1), target 350 亿元 (表 2 item 10)."""
+    result = explorer.Session(inputs).result(RETAIL_9PCT)
+    assert result.summary["plan_value_at_target_year"] == pytest.approx(224.27 * 1.09 ** 5)
+    assert result.target_value == 350
+
+
+def test_fits_are_reused_unless_a_fit_setting_changes(inputs):
+    session = explorer.Session(inputs)
+    base = explorer.State(indicator="tertiary_value_added")
+    session.result(base)
+    assert session.fit_count == 1
+    for change in ({"stated_rate": 0.07}, {"target": 900.0}, {"base_year": 2018}, {"stress_shock": 0.05}):
+        session.result(replace(base, **change))
+    assert session.fit_count == 1, "a rate, target, base year or shock change must not re-fit"
+    session.result(replace(base, covid="exclude"))
+    session.result(replace(base, level=0.9))
+    assert session.fit_count == 3
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"target": -3.0}, "parameter 'target' = -3.0: allowed range is (0, +∞)"),
+    ({"stated_rate": 1.5}, "parameter 'stated_rate' = 1.5: allowed range is (-0.5, 1.0)"),
+    ({"level": 0.3}, "parameter 'level' = 0.3: allowed range is [0.5, 0.99]"),
+    ({"horizon": 2023}, "parameter 'horizon' = 2023: must be after the latest actual year (2023)"),
+])
+def test_an_invalid_state_raises_the_notebooks_message(inputs, change, message):
+    with pytest.raises(ParameterError) as err:
+        explorer.Session(inputs).result(replace(RETAIL_9PCT, **change))
+    assert str(err.value) == message
+
+
+def test_summary_line_shows_the_results_numbers_in_both_languages(inputs):
+    result = explorer.Session(inputs).result(explorer.State(indicator="tertiary_value_added"))
+    s = result.summary
+    zh, en = explorer.summary_text(result, "zh"), explorer.summary_text(result, "en")
+    for text in (zh, en):
+        assert f"{s['latest_value']:,.2f}" in text and f"{s['plan_value_at_target_year']:,.2f}" in text
+        assert f"{s['trend_lower']:,.2f}–{s['trend_upper']:,.2f}" in text
+        assert f"{s['probability_of_target'] * 100:.0f}%" in text and f"{s['stress_value']:,.2f}" in text
+    assert zh.startswith("最新实际值 2023 年 704.11 亿元") and en.startswith("latest actual 704.11 亿元 (2023)")
+
+
+def test_total_reading_shows_what_the_missing_years_need(inputs):
+    result = explorer.Session(inputs).result(explorer.State(indicator="tourism_revenue", reading="total"))
+    row = result.readings.iloc[1]
+    assert row["reading"] == "total_2021_2025"
+    text = explorer.summary_text(result, "en")
+    assert f"the missing years ({row['missing_years']}) need {row['required']:,.2f} 亿元 each" in text
+    assert set(explorer.chart_table(result)["scenario"]).isdisjoint({"required", "target"})
+
+
+# ---- widgets -----------------------------------------------------------------------------------
+
+@pytest.fixture()
+def app(inputs, tmp_path):
+    from analysis.explorer_widgets import ExplorerApp
+
+    return ExplorerApp(explorer.Session(inputs), language="zh", params_dir=tmp_path)
+
+
+def test_moving_the_controls_redraws_summary_and_chart_from_analysis_scenarios(app, inputs):
+    first_png = bytes(app.chart.value)
+    assert first_png.startswith(b"\x89PNG") and app.message == ""
+    app.rate_mode.value = "custom"
+    app.rate_pct.value = 9.0
+    assert app.state == RETAIL_9PCT
+    _, expected = notebook_scenario(inputs, RETAIL_9PCT)
+    assert_summaries_equal(app.result.summary, expected)
+    assert app.summary.value == f"<p>{explorer.summary_text(app.result, 'zh')}</p>"
+    assert f"{expected['plan_value_at_target_year']:,.2f}" in app.summary.value
+    assert bytes(app.chart.value) != first_png
+
+    app.indicator.value = "tertiary_value_added"
+    app.covid.value = "exclude"
+    app.level.value = 0.9
+    state = replace(RETAIL_9PCT, indicator="tertiary_value_added", covid="exclude", level=0.9)
+    assert app.state == state
+    _, expected = notebook_scenario(inputs, state)
+    assert_summaries_equal(app.result.summary, expected)
+    assert f"{expected['probability_of_target'] * 100:.0f}%" in app.summary.value
+
+
+def test_tourism_shows_the_reading_control_and_the_total_reading(app):
+    assert app.reading.layout.display == "none"
+    app.indicator.value = "tourism_visits"
+    assert app.reading.layout.display is None
+    app.reading.value = "total"
+    row = app.result.readings.iloc[1]
+    assert f"{row['required']:,.2f} 万人次" in app.summary.value
+    assert "累计读法下不计算" in app.summary.value
+
+
+def test_an_invalid_choice_shows_the_validation_message_not_a_traceback(app):
+    app.target_mode.value = "custom"
+    app.target_value.value = -3
+    assert app.message == "参数无效：parameter 'target' = -3.0: allowed range is (0, +∞)"
+    assert "parameter &#x27;target&#x27; = -3.0: allowed range is (0, +∞)" in app.notice.value
+    assert app.summary.value == ""
+    app.target_value.value = 400
+    assert app.message == "" and app.result.target_value == 400
+
+
+# ---- saving ------------------------------------------------------------------------------------
+
+def test_save_writes_a_parameter_file_the_explorer_reads_back(inputs, tmp_path):
+    session = explorer.Session(inputs)
+    path = explorer.save_scenario(session, RETAIL_9PCT, "retail_9pct", title="社零：9%", title_en="Retail at 9%",
+                                  description="test", params_dir=tmp_path)
+    assert path == tmp_path / "scenario_retail_9pct.yaml"
+    from analysis.yaml_files import load_yaml
+
+    params = load_yaml(path)
+    assert list(params) == list(explorer.SAVED_KEYS)
+    assert params["stated_rate"] == 0.09 and params["region_code"] == "652300" and params["target"] == "plan"
+    saved = explorer.load_scenario(path)
+    assert saved.state == RETAIL_9PCT and saved.title == "社零：9%" and saved.title_en == "Retail at 9%"
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Retail 9%", "explorer.save.bad_name"),
+    ("../evil", "explorer.save.bad_name"),
+    ("retail_sales_total", "explorer.save.report_scenario"),
+])
+def test_save_refuses_bad_names_and_report_scenarios(inputs, tmp_path, name, key):
+    with pytest.raises(explorer.SaveRefused) as err:
+        explorer.save_scenario(explorer.Session(inputs), RETAIL_9PCT, name, title="t", title_en="t", params_dir=tmp_path)
+    assert err.value.message[0] == key
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_scenario_or_existing_file_is_replaced_only_when_asked(inputs, tmp_path):
+    session = explorer.Session(inputs)
+    report_file = tmp_path / "scenario_retail_sales_total.yaml"
+    report_file.write_text("title: the report's\n", encoding="utf-8")
+    path = explorer.save_scenario(session, RETAIL_9PCT, "retail_sales_total", title="t", title_en="t",
+                                  replace_existing=True, params_dir=tmp_path)
+    assert explorer.load_scenario(path).state == RETAIL_9PCT
+    explorer.save_scenario(session, RETAIL_9PCT, "mine", title="t", title_en="t", params_dir=tmp_path)
+    with pytest.raises(explorer.SaveRefused) as err:
+        explorer.save_scenario(session, RETAIL_9PCT, "mine", title="t", title_en="t", params_dir=tmp_path)
+    assert err.value.message[0] == "explorer.save.exists"
+    with pytest.raises(ParameterError, match="'stated_rate' = 1.5"):
+        explorer.save_scenario(session, replace(RETAIL_9PCT, stated_rate=1.5), "other", title="t",
+                               title_en="t", params_dir=tmp_path)
+    assert not (tmp_path / "scenario_other.yaml").exists()
+
+
+def test_save_button_and_overlays_of_saved_scenarios(app, tmp_path):
+    app.rate_mode.value = "custom"
+    for rate, name in ((7.0, "retail_7pct"), (9.0, "retail_9pct")):
+        app.rate_pct.value = rate
+        app.save_name.value = name
+        app.save()
+        assert words.text("explorer.save.saved", "zh", path=str(tmp_path / f"scenario_{name}.yaml")) in app.save_status.value
+    app.save_name.value = "retail_sales_total"
+    app.save()
+    assert "是报告使用的情景" in app.save_status.value
+    assert [o[1].name for o in app.overlays.options] == ["scenario_retail_7pct.yaml", "scenario_retail_9pct.yaml"]
+    app.overlays.value = tuple(o[1] for o in app.overlays.options)
+    labels = app.figure.axes[0].get_legend_handles_labels()[1]
+    titles = [explorer.load_scenario(tmp_path / f"scenario_{n}.yaml").title for n in ("retail_7pct", "retail_9pct")]
+    assert [f"已保存：{t}" for t in titles] == [lbl for lbl in labels if lbl.startswith("已保存")]
+    assert titles[1] == "社会消费品零售总额（昌吉州）：年均 9.0%"
+
+
+# ---- end to end: make scenario on a saved file, the notebook headless ----------------------------
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("explorer") / "project")
+
+
+@pytest.mark.pipeline
+def test_make_scenario_reproduces_the_explorers_numbers_exactly(project, inputs):
+    state = replace(RETAIL_9PCT, covid="exclude", stress_shock=0.03)
+    explorer.save_scenario(explorer.Session(inputs), state, "retail_9pct", title="社零：9%", title_en="Retail at 9%",
+                           params_dir=project.path("params"))
+    result = project.make("scenario", "PARAMS=params/scenario_retail_9pct.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = project.path("reports/scenarios/scenario_retail_9pct")
+    mine = explorer.Session(explorer.load_inputs(project.path("data/processed/observations.csv"),
+                                                 project.path("data/processed/plan_targets.csv"))).result(state)
+    table = pd.read_csv(out / "scenarios_retail_sales_total.csv")
+    pd.testing.assert_frame_equal(table, mine.table.reset_index(drop=True), check_exact=True, check_dtype=False)
+    summary = pd.read_csv(out / "scenario_summary_retail_sales_total.csv").iloc[0]
+    for key in ("latest_value", "required_rate", "plan_value_at_target_year", "trend_value", "trend_rate",
+                "probability_of_target", "stress_value", "stated_rate", "target"):
+        expected = mine.summary[key]
+        assert summary[key] == expected or (math.isnan(summary[key]) and math.isnan(expected)), key
+    assert summary["plan_value_at_target_year"] == pytest.approx(224.27 * 1.09 ** 5, rel=1e-12)
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_explorer_notebook_runs_headless_with_defaults(project, language):
+    if not project.path("data/processed/observations.csv").exists():
+        assert project.make("data/processed/observations.csv").returncode == 0
+    out = f"build/explorer_{language}.ipynb"
+    run = subprocess.run([str(project.path(".venv/bin/python")), "tools/notebook_runner.py", "execute",
+                          "notebooks/40_explore_scenarios.py", out, "-p", "language", language],
+                         cwd=project.root, env=project.env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    nb = json.loads(project.path(out).read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    shown = "".join("".join(o["data"]["text/markdown"]) for o in outputs if "text/markdown" in o.get("data", {}))
+    inputs = explorer.load_inputs(project.path("data/processed/observations.csv"),
+                                  project.path("data/processed/plan_targets.csv"))
+    assert shown == explorer.summary_text(explorer.Session(inputs).result(explorer.State()), language)
