@@ -294,3 +294,29 @@ def test_explorer_notebook_runs_headless_with_defaults(project, language):
     inputs = explorer.load_inputs(project.path("data/processed/observations.csv"),
                                   project.path("data/processed/plan_targets.csv"))
     assert shown == explorer.summary_text(explorer.Session(inputs).result(explorer.State()), language)
+
+
+# ---- make bench's explorer timing (tools/bench.py); the timing itself is never asserted -----------
+
+def test_bench_summarises_explorer_timings_and_states_the_targets():
+    from tools import bench
+
+    t = bench.explorer_summary({"open": [3.0, 2.5], "walls": [0.1, 0.3, 0.2], "cpus": [0.05, 0.2, 0.1]})
+    assert t == {"explorer_open": [3.0, 2.5], "explorer_changes": 3, "explorer_median": [0.2, 0.1],
+                 "explorer_worst": [0.3, 0.2]}
+    lines, ok = bench.explorer_verdict(t)
+    assert ok and lines[-1] == "explorer targets: met"
+    _, ok = bench.explorer_verdict({**t, "explorer_worst": [0.6, 0.2]})
+    assert not ok
+    _, ok = bench.explorer_verdict({**t, "explorer_open": [5.5, 2.0]})
+    assert not ok
+
+
+def test_the_benchmarks_changes_are_valid_and_each_redraws(app):
+    from tools import bench
+
+    for name, value in bench.EXPLORER_CHANGES:
+        before = len(app.timings)
+        getattr(app, name).value = value
+        assert app.message == "", (name, value)
+        assert len(app.timings) == before + 1, f"{name}={value!r} redrew {len(app.timings) - before} times"

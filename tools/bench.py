@@ -235,6 +235,66 @@ def keep_fastest(t: dict, new: dict, key: str) -> None:
         t.update(new)
 
 
+# ---- the scenario explorer: control change → redrawn chart (self-contained; issue 10) --------------
+
+EXPLORER_MEDIAN_LIMIT_S, EXPLORER_WORST_LIMIT_S, EXPLORER_OPEN_LIMIT_S = 0.25, 0.5, 5.0
+# A researcher's session: retail from the plan's 6.5 % to 9 %, then the other controls and indicators.
+EXPLORER_CHANGES = [("rate_mode", "custom"), ("rate_pct", 7.0), ("rate_pct", 8.0), ("rate_pct", 9.0),
+                    ("covid", "exclude"), ("covid", "dummy"), ("level", 0.9), ("shock_pp", 3.0), ("base_year", 2018),
+                    ("target_mode", "custom"), ("target_value", 320.0), ("indicator", "tertiary_value_added"),
+                    ("covid", "none"), ("rate_pct", 6.5), ("region", "650000"), ("indicator", "tourism_visits"),
+                    ("reading", "total"), ("indicator", "retail_sales_total"), ("region", "652300"), ("rate_pct", 9.0)]
+EXPLORER_SCRIPT = """
+import json, sys, time
+started, started_cpu = time.perf_counter(), time.process_time()
+from analysis import explorer
+from analysis.explorer_widgets import ExplorerApp
+app = ExplorerApp(explorer.Session(explorer.load_inputs()), language="zh")
+opened, opened_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+walls, cpus = [], []
+for name, value in json.loads(sys.argv[1]):
+    wall, cpu = time.perf_counter(), time.process_time()
+    getattr(app, name).value = value  # the observer redraws before this returns
+    walls.append(time.perf_counter() - wall)
+    cpus.append(time.process_time() - cpu)
+    assert app.message == "", (name, value, app.message)
+print(json.dumps({"open": [opened, opened_cpu], "walls": walls, "cpus": cpus}))
+"""
+
+
+def explorer_latency(copy: Path, env: dict, python: str) -> dict:
+    """Time the explorer headlessly in a fresh process in ``copy`` (needs data/processed there):
+    opening it with defaults (imports, data, first chart) and each change of :data:`EXPLORER_CHANGES`,
+    from setting the control to the redrawn chart and summary."""
+    result = subprocess.run([python, "-c", EXPLORER_SCRIPT, json.dumps(EXPLORER_CHANGES)], cwd=copy, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"bench: explorer timing failed\n{result.stdout}{result.stderr}")
+    return explorer_summary(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def explorer_summary(raw: dict) -> dict:
+    """Open time, median and worst redraw (wall and CPU seconds) from the timing script's output."""
+    import statistics
+
+    return {"explorer_open": raw["open"], "explorer_changes": len(raw["walls"]),
+            "explorer_median": [statistics.median(raw["walls"]), statistics.median(raw["cpus"])],
+            "explorer_worst": [max(raw["walls"]), max(raw["cpus"])]}
+
+
+def explorer_verdict(t: dict) -> tuple[list[str], bool]:
+    """Table lines for the explorer timings and whether its targets are met."""
+    median, worst, opened = t["explorer_median"][0], t["explorer_worst"][0], t["explorer_open"][0]
+    ok = median < EXPLORER_MEDIAN_LIMIT_S and worst < EXPLORER_WORST_LIMIT_S and opened < EXPLORER_OPEN_LIMIT_S
+    return [f"{'explorer: open with defaults (fresh process)':<46} {opened:7.2f}s {t['explorer_open'][1]:7.2f}s  "
+            f"imports, data, first chart; target < {EXPLORER_OPEN_LIMIT_S:g} s",
+            f"{'explorer: control change → chart, median':<46} {median:7.3f}s {t['explorer_median'][1]:7.3f}s  "
+            f"{t['explorer_changes']} changes; target < {EXPLORER_MEDIAN_LIMIT_S:g} s",
+            f"{'explorer: control change → chart, worst':<46} {worst:7.3f}s {t['explorer_worst'][1]:7.3f}s  "
+            f"target < {EXPLORER_WORST_LIMIT_S:g} s",
+            f"explorer targets: {'met' if ok else 'NOT MET'}"], ok
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
@@ -242,7 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the timings to this JSON file")
     parser.add_argument("--repeat", type=int, default=1, help="time the naive and cold builds N times, keep the fastest")
     parser.add_argument("--keep", action="store_true", help="keep the copy (its path is printed) to look at")
+    parser.add_argument("--explorer-only", action="store_true", help="only time the scenario explorer (seconds, not minutes)")
     args = parser.parse_args(argv)
+    if args.explorer_only:
+        return explorer_only(args.keep)
 
     work = Path(tempfile.mkdtemp(prefix="changji-bench-"))
     try:
@@ -280,7 +343,10 @@ def main(argv: list[str] | None = None) -> int:
         t["scenario"] = make(copy, env, "scenario", f"PARAMS={TOUCHED}")
 
         lines, ok = verdict(t)
-        print("\n".join(lines))
+        t.update(explorer_latency(copy, env, str(copy / ".venv" / "bin" / "python")))
+        explorer_lines, explorer_ok = explorer_verdict(t)
+        ok = ok and explorer_ok
+        print("\n".join(lines + explorer_lines))
         # Other work on the machine slows the wall times (not the CPU column): say how much there was.
         busy_after = busy_cpu_seconds()
         if busy_before is not None and busy_after is not None:
@@ -294,6 +360,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
     finally:
         if args.keep:
+            print(f"bench: kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def explorer_only(keep: bool) -> int:
+    """`bench.py --explorer-only`: the explorer's timings alone, in a copy with its observations built."""
+    work = Path(tempfile.mkdtemp(prefix="changji-bench-"))
+    try:
+        project = copy_project(work / "project")
+        make(project.root, project.env, "data/processed/observations.csv")
+        t = explorer_latency(project.root, project.env, str(project.root / ".venv" / "bin" / "python"))
+        lines, ok = explorer_verdict(t)
+        print("\n".join(lines))
+        return 0 if ok else 1
+    finally:
+        if keep:
             print(f"bench: kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
