@@ -168,7 +168,7 @@ golden: report ## Accept the current scenario/evaluation tables as the tests' go
 	cp $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) \
 	  data/processed/backtest.csv data/processed/target_progress.csv tests/golden/
 
-lab: $(VENV_STAMP) ## Start JupyterLab with the project kernel
+lab: $(OBSERVATIONS) $(VENV_STAMP) ## Start JupyterLab with the project kernel (the scenario explorer: notebooks/40_explore_scenarios.py)
 	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean: ## Remove generated data, figures and reports (keeps .venv)
