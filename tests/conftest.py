@@ -90,3 +90,16 @@ def built_copy(tmp_path_factory) -> ProjectCopy:
 def built_report(built_copy):
     """The Chinese report of the built copy."""
     return built_copy.path("reports/mid_term_evaluation.html")
+
+
+@pytest.fixture(scope="session")
+def inputs(tmp_path_factory):
+    """observations.csv and plan_targets.csv as notebooks/10_clean_observations.py writes them, built
+    from data/raw in a temporary folder, loaded as the explorer loads them (analysis.explorer.Inputs)."""
+    from analysis import explorer, observations, targets
+
+    out = tmp_path_factory.mktemp("processed")
+    obs, _unused = observations.build_observations(paths.DATA_RAW)
+    io.write_csv(obs, out / "observations.csv")
+    io.write_csv(targets.load_targets(paths.PLAN_TEXT), out / "plan_targets.csv")
+    return explorer.load_inputs(out / "observations.csv", out / "plan_targets.csv")

@@ -1,7 +1,8 @@
 """The scenario explorer: its numbers are analysis.scenarios', its widgets drive them, its saved
 files are what `make scenario` runs (to the same numbers), and the notebook runs headless.
 
-Inputs are built from data/raw into a temporary folder (the working tree is never written);
+Inputs are built from data/raw into a temporary folder (the ``inputs`` fixture in conftest.py;
+the working tree is never written);
 the end-to-end tests run in a project copy (tools/project_copy.py).
 """
 from __future__ import annotations
@@ -15,21 +16,11 @@ import jupytext
 import pandas as pd
 import pytest
 
-from analysis import catalogue, explorer, io, observations, paths, scenarios, targets, words
+from analysis import catalogue, explorer, observations, paths, scenarios, words
 from analysis.parameters import ParameterError
 from tools.project_copy import copy_project
 
 RETAIL_9PCT = explorer.State(indicator="retail_sales_total", stated_rate=0.09)
-
-
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory) -> explorer.Inputs:
-    """observations.csv and plan_targets.csv as notebooks/10_clean_observations.py writes them."""
-    out = tmp_path_factory.mktemp("processed")
-    obs, _unused = observations.build_observations(paths.DATA_RAW)
-    io.write_csv(obs, out / "observations.csv")
-    io.write_csv(targets.load_targets(paths.PLAN_TEXT), out / "plan_targets.csv")
-    return explorer.load_inputs(out / "observations.csv", out / "plan_targets.csv")
 
 
 def notebook_scenario(inputs: explorer.Inputs, state: explorer.State):

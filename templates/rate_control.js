@@ -1,0 +1,19 @@
+// Offline rate control under each scenario chart (analysis/rate_control.py writes its markup and data).
+// Every number and word was computed in Python and embedded as JSON; this only shows the entry for the
+// chosen rate. No library, no network; embedded inline, allowed by the page's CSP through its sha256.
+(function () {
+  document.querySelectorAll(".rate-control").forEach(function (box) {
+    var data = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
+    var input = box.querySelector('input[type="range"]');
+    var rate = box.querySelector(".rate-control-rate");
+    var out = box.querySelector("output");
+    function show() {
+      var i = Number(input.value);
+      rate.textContent = data.labels[i];
+      out.textContent = data.texts[i];
+    }
+    input.addEventListener("input", show);
+    show();
+    box.hidden = false;
+  });
+})();

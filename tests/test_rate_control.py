@@ -1,0 +1,150 @@
+"""The report's offline rate control: its embedded numbers are analysis.growth.plan_path's, and the
+inline script shows them in headless Chromium under a strict Content-Security-Policy, offline."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+
+import pytest
+
+from analysis import explorer, growth, paths, rate_control, report
+
+RETAIL = {"latest_value": 291.51, "latest_year": 2023, "target": 350.0, "target_year": 2025, "unit": "亿元",
+          "stated_rate": 0.065, "required_rate": 0.0957}
+
+
+def scenario_summaries(inputs) -> list[dict]:
+    """The four report scenarios' summaries, as notebooks/20_scenario.py computes them."""
+    session = explorer.Session(inputs)
+    return [session.result(explorer.State(indicator=i)).summary for i in explorer.REPORT_SCENARIOS]
+
+
+def test_values_equal_plan_path_for_every_rate_and_scenario(inputs):
+    checked = 0
+    for summary in scenario_summaries(inputs):
+        data = rate_control.control_data(summary, "zh")
+        if data is None:
+            continue
+        for rate, value, share, gap in zip(data["rates"], data["values"], data["shares"], data["gaps"]):
+            expected = growth.plan_path(summary["latest_value"], summary["latest_year"], rate, summary["target_year"])
+            end = float(expected["value"].iloc[-1])
+            assert abs(value - end) <= 0.01 and abs(gap - (end - summary["target"])) <= 0.01
+            assert share == pytest.approx(end / summary["target"], abs=1e-4)
+            checked += 1
+    assert checked >= 2 * len(rate_control.RATE_GRID_PERMILLE)  # at least two scenarios have a control
+
+
+def test_retail_from_2023_at_the_plans_rate():
+    """Retail: 291.51 亿元 in 2023 grown at the plan's 6.5 % for two years, against 350 亿元."""
+    data = rate_control.control_data(RETAIL, "zh")
+    i = data["start"]
+    assert data["rates"][i] == 0.065 and data["labels"][i] == "6.5%"
+    assert data["values"][i] == round(291.51 * 1.065 ** 2, 2) == 330.64
+    assert data["texts"][i] == "2025 年 330.64 亿元，为目标的 94%，距目标还差 19.36 亿元（从 2023 年实际值起）"
+    en = rate_control.control_data(RETAIL, "en")
+    j = en["rates"].index(0.1)
+    assert en["texts"][j] == "352.73 亿元 in 2025, 101% of the target, 2.73 亿元 above it (from the 2023 actual)"
+
+
+@pytest.mark.parametrize("change", [{"latest_value": float("nan")}, {"target": None}, {"latest_year": 2025}])
+def test_no_control_without_an_actual_a_target_or_years_left(change):
+    assert rate_control.control_data({**RETAIL, **change}, "zh") is None
+
+
+def test_embedded_json_cannot_close_its_script_element():
+    data = {**rate_control.control_data(RETAIL, "en"), "unit": "</script><script>alert(1)</script>"}
+    text = rate_control.control_json(data)
+    assert "</" not in text and json.loads(text)["unit"] == data["unit"]
+
+
+# ---- the script in a browser -----------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def page_html(controls: list[str], language: str) -> str:
+    """A page as the report would carry the control: CSP meta tag (no connect-src, data: images,
+    script allowed by hash only), controls, the inline script."""
+    csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+           f"script-src {rate_control.script_hash()}; base-uri 'none'; form-action 'none'")
+    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}"></head><body>'
+            + "".join(controls) + f"<script>{rate_control.script()}</script></body></html>")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which("chromium") and not paths.Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: run `make browser` (Debian package chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_control_shows_pythons_value_for_the_chosen_rate(browser, inputs, tmp_path, language):
+    summaries = [s for s in scenario_summaries(inputs) if rate_control.control_data(s, language)]
+    datas = [rate_control.control_data(s, language) for s in summaries]
+    path = tmp_path / "page.html"
+    path.write_text(page_html([rate_control.control_html(d, language) for d in datas], language), encoding="utf-8")
+    page = browser.new_page()
+    requests, console = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.eval_on_selector_all(".rate-control", "els => els.map(e => e.hidden)") == [False] * len(datas)
+    for n, (summary, data) in enumerate(zip(summaries, datas)):
+        for rate in (0.0, 0.065, 0.09, 0.15):
+            i = data["rates"].index(rate)
+            shown = page.evaluate("""([n, i]) => {
+                const box = document.querySelectorAll('.rate-control')[n], input = box.querySelector('input');
+                input.value = i; input.dispatchEvent(new Event('input'));
+                return [box.querySelector('.rate-control-rate').textContent, box.querySelector('output').textContent];
+            }""", [n, i])
+            end = float(growth.plan_path(summary["latest_value"], summary["latest_year"], rate,
+                                         summary["target_year"])["value"].iloc[-1])
+            assert shown[0] == report.fmt_pct(rate)
+            assert shown[1] == data["texts"][i] and report.fmt_number(end) in shown[1]
+            value = float(re.search(r"[\d,]+\.\d\d", shown[1]).group().replace(",", ""))
+            assert abs(value - end) <= 0.01  # the number read off the page
+    assert page.evaluate("window.__csp") == []
+    assert console == []
+    assert [u for u in requests if not u.startswith("file://")] == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_with_scripts_off_the_control_stays_hidden(browser, tmp_path):
+    data = rate_control.control_data(RETAIL, "zh")
+    path = tmp_path / "page.html"
+    path.write_text(page_html([rate_control.control_html(data, "zh")], "zh"), encoding="utf-8")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.eval_on_selector(".rate-control", "e => e.hidden") is True
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_changed_script_is_blocked_by_the_policy(browser, tmp_path):
+    """The policy allows only the script whose hash it names: anything else (an injected or edited
+    script) does not run. This is what keeps the report from fetching anything in future."""
+    data = rate_control.control_data(RETAIL, "en")
+    text = page_html([rate_control.control_html(data, "en")], "en").replace("show();\n    box.hidden", "show();\n  box.hidden")
+    path = tmp_path / "page.html"
+    path.write_text(text, encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.eval_on_selector(".rate-control", "e => e.hidden") is True
+    page.close()
