@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -103,3 +104,21 @@ def inputs(tmp_path_factory):
     io.write_csv(obs, out / "observations.csv")
     io.write_csv(targets.load_targets(paths.PLAN_TEXT), out / "plan_targets.csv")
     return explorer.load_inputs(out / "observations.csv", out / "plan_targets.csv")
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright (``make browser`` installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which("chromium") and not paths.Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: run `make browser` (Debian package chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

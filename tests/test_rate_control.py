@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 
 import pytest
 
-from analysis import explorer, growth, paths, rate_control, report
+from analysis import explorer, growth, rate_control, report
 
 RETAIL = {"latest_value": 291.51, "latest_year": 2023, "target": 350.0, "target_year": 2025, "unit": "亿元",
           "stated_rate": 0.065, "required_rate": 0.0957}
@@ -61,11 +60,6 @@ def test_embedded_json_cannot_close_its_script_element():
 
 # ---- the script in a browser -----------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
 def page_html(controls: list[str], language: str) -> str:
     """A page as the report would carry the control: CSP meta tag (no connect-src, data: images,
     script allowed by hash only), controls, the inline script."""
@@ -74,18 +68,6 @@ def page_html(controls: list[str], language: str) -> str:
     return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}"></head><body>'
             + "".join(controls) + f"<script>{rate_control.script()}</script></body></html>")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not shutil.which("chromium") and not paths.Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: run `make browser` (Debian package chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
