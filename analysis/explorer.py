@@ -273,7 +273,7 @@ def chart_table(result: Result) -> pd.DataFrame:
 def draw_chart(ax, result: Result, language: str, overlays: list[tuple[str, Result]] = ()) -> None:
     """Draw ``result``'s fan chart on the empty ``ax`` (the report's own chart function), then
     each overlaid saved scenario's plan path (dashed) and trend (solid), labelled with its title."""
-    from analysis import figures
+    from analysis import figures  # matplotlib only when a chart is drawn (analysis modules import no plot library)
 
     table = chart_table(result)
     if table.empty:
@@ -297,6 +297,7 @@ def draw_chart(ax, result: Result, language: str, overlays: list[tuple[str, Resu
 def new_figure():
     """One figure for the explorer, drawn on again at each change (no pyplot: nothing is shown
     by the notebook backend behind the explorer's back), with a fixed layout (no tight_layout pass)."""
+    # here, not at module import: matplotlib only when a chart is drawn
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 import blas_kernels
-from analysis import files, paths
+from analysis import explorer, files, observations, paths, targets
 from tools.project_copy import OUTPUT_DIRS, ProjectCopy, copy_project, probe_roots
 
 TABLE1_TITLE = "表 1：昌吉州与乌鲁木齐、全疆服务业相关指标对比"
@@ -97,12 +97,10 @@ def built_report(built_copy):
 def inputs(tmp_path_factory):
     """observations.csv and plan_targets.csv as notebooks/10_clean_observations.py writes them, built
     from data/raw in a temporary folder, loaded as the explorer loads them (analysis.explorer.Inputs)."""
-    from analysis import explorer, observations, targets
-
     out = tmp_path_factory.mktemp("processed")
     obs, _unused = observations.build_observations(paths.DATA_RAW)
-    io.write_csv(obs, out / "observations.csv")
-    io.write_csv(targets.load_targets(paths.PLAN_TEXT), out / "plan_targets.csv")
+    files.write_csv(obs, out / "observations.csv")
+    files.write_csv(targets.load_targets(paths.PLAN_TEXT), out / "plan_targets.csv")
     return explorer.load_inputs(out / "observations.csv", out / "plan_targets.csv")
 
 

@@ -17,7 +17,10 @@ import pandas as pd
 import pytest
 
 from analysis import catalogue, explorer, observations, paths, scenarios, words
+from analysis.explorer_widgets import ExplorerApp
 from analysis.parameters import ParameterError
+from analysis.yaml_files import load_yaml
+from tools import bench
 from tools.project_copy import copy_project
 
 RETAIL_9PCT = explorer.State(indicator="retail_sales_total", stated_rate=0.09)
@@ -130,8 +133,6 @@ def test_total_reading_shows_what_the_missing_years_need(inputs):
 
 @pytest.fixture()
 def app(inputs, tmp_path):
-    from analysis.explorer_widgets import ExplorerApp
-
     return ExplorerApp(explorer.Session(inputs), language="zh", params_dir=tmp_path)
 
 
@@ -184,8 +185,6 @@ def test_save_writes_a_parameter_file_the_explorer_reads_back(inputs, tmp_path):
     path = explorer.save_scenario(session, RETAIL_9PCT, "retail_9pct", title="社零：9%", title_en="Retail at 9%",
                                   description="test", params_dir=tmp_path)
     assert path == tmp_path / "scenario_retail_9pct.yaml"
-    from analysis.yaml_files import load_yaml
-
     params = load_yaml(path)
     assert list(params) == list(explorer.SAVED_KEYS)
     assert params["stated_rate"] == 0.09 and params["region_code"] == "652300" and params["target"] == "plan"
@@ -290,8 +289,6 @@ def test_explorer_notebook_runs_headless_with_defaults(project, language):
 # ---- make bench's explorer timing (tools/bench.py); the timing itself is never asserted -----------
 
 def test_bench_summarises_explorer_timings_and_states_the_targets():
-    from tools import bench
-
     t = bench.explorer_summary({"open": [3.0, 2.5], "walls": [0.1, 0.3, 0.2], "cpus": [0.05, 0.2, 0.1]})
     assert t == {"explorer_open": [3.0, 2.5], "explorer_changes": 3, "explorer_median": [0.2, 0.1],
                  "explorer_worst": [0.3, 0.2]}
@@ -304,8 +301,6 @@ def test_bench_summarises_explorer_timings_and_states_the_targets():
 
 
 def test_the_benchmarks_changes_are_valid_and_each_redraws(app):
-    from tools import bench
-
     for name, value in bench.EXPLORER_CHANGES:
         before = len(app.timings)
         getattr(app, name).value = value

@@ -32,6 +32,7 @@ import os
 import resource
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -275,8 +276,6 @@ def explorer_latency(copy: Path, env: dict, python: str) -> dict:
 
 def explorer_summary(raw: dict) -> dict:
     """Open time, median and worst redraw (wall and CPU seconds) from the timing script's output."""
-    import statistics
-
     return {"explorer_open": raw["open"], "explorer_changes": len(raw["walls"]),
             "explorer_median": [statistics.median(raw["walls"]), statistics.median(raw["cpus"])],
             "explorer_worst": [max(raw["walls"]), max(raw["cpus"])]}
