@@ -306,3 +306,11 @@ def test_the_benchmarks_changes_are_valid_and_each_redraws(app):
         getattr(app, name).value = value
         assert app.message == "", (name, value)
         assert len(app.timings) == before + 1, f"{name}={value!r} redrew {len(app.timings) - before} times"
+
+
+def test_a_region_without_data_shows_missing_values_not_an_error(app):
+    app.region.value = "650100"  # Urumqi: no annual retail figure in data/raw
+    assert app.message == "" and app.result.table.empty
+    assert app.summary.value.startswith("<p>没有年度实际值；达标需年均增长 —；规划路径 2025 年 — 亿元")
+    texts = [t.get_text() for t in app.figure.axes[0].texts]
+    assert texts == [words.text("explorer.message.no_data", "zh")]
