@@ -88,6 +88,14 @@ def script_hash(text: str | None = None) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
+def content_security_policy() -> str:
+    """The report's Content-Security-Policy (for a ``<meta http-equiv>`` tag in ``<head>``): nothing
+    may be fetched (``default-src 'none'``, so no ``connect-src``), images only as ``data:`` URIs,
+    styles inline, and the one inline script this module ships, by its hash."""
+    return (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script_hash()}; "
+            "base-uri 'none'; form-action 'none'")
+
+
 def control_html(data: dict, language: str) -> str:
     """The control's markup under a chart: hidden until the script runs (so with scripts off the
     page reads as before: the static chart and table), the embedded data, and an ``<output>``."""

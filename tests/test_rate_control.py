@@ -61,10 +61,8 @@ def test_embedded_json_cannot_close_its_script_element():
 # ---- the script in a browser -----------------------------------------------------------------------
 
 def page_html(controls: list[str], language: str) -> str:
-    """A page as the report would carry the control: CSP meta tag (no connect-src, data: images,
-    script allowed by hash only), controls, the inline script."""
-    csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-           f"script-src {rate_control.script_hash()}; base-uri 'none'; form-action 'none'")
+    """A page as the report would carry the control: the CSP meta tag, controls, the inline script."""
+    csp = rate_control.content_security_policy()
     return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}"></head><body>'
             + "".join(controls) + f"<script>{rate_control.script()}</script></body></html>")
@@ -130,3 +128,11 @@ def test_a_changed_script_is_blocked_by_the_policy(browser, tmp_path):
     page.goto(path.as_uri(), wait_until="load")
     assert page.eval_on_selector(".rate-control", "e => e.hidden") is True
     page.close()
+
+
+def test_policy_fetches_nothing_and_allows_only_the_shipped_script():
+    policy = dict(part.strip().split(" ", 1) for part in rate_control.content_security_policy().split(";"))
+    assert policy["default-src"] == "'none'" and "connect-src" not in policy
+    assert policy["img-src"] == "data:" and policy["style-src"] == "'unsafe-inline'"
+    assert policy["script-src"] == rate_control.script_hash() and "unsafe" not in policy["script-src"]
+    assert rate_control.script_hash("x") == "'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"  # printf x | sha256sum, as base64
