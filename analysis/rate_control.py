@@ -5,14 +5,13 @@ the value in the target year at that rate, its share of the target and the gap. 
 and every word is computed here, in Python, with :func:`analysis.growth.plan_path` and the
 catalogue (``analysis/messages/rate_control.yml``), and embedded in the page as JSON; the inline
 script (``templates/rate_control.js``) only shows the entry for the chosen rate, so there is no
-second copy of the maths in JavaScript and the page needs no library and no network.
+second copy of the maths in JavaScript and the page needs no library and no network. The page's
+Content-Security-Policy allows that script by its hash (:func:`analysis.csp.with_policy`).
 
 Rates are fractions per year; values are in the indicator's unit (亿元, 万人次).
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 import math
@@ -80,20 +79,6 @@ def control_json(data: dict) -> str:
 def script() -> str:
     """The control's inline script (``templates/rate_control.js``), as the page must embed it."""
     return SCRIPT_PATH.read_text(encoding="utf-8")
-
-
-def script_hash(text: str | None = None) -> str:
-    """The CSP source for the inline script: ``'sha256-…'`` of its exact text."""
-    digest = hashlib.sha256((script() if text is None else text).encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
-def content_security_policy() -> str:
-    """The report's Content-Security-Policy (for a ``<meta http-equiv>`` tag in ``<head>``): nothing
-    may be fetched (``default-src 'none'``, so no ``connect-src``), images only as ``data:`` URIs,
-    styles inline, and the one inline script this module ships, by its hash."""
-    return (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script_hash()}; "
-            "base-uri 'none'; form-action 'none'")
 
 
 def control_html(data: dict, language: str) -> str:

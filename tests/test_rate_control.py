@@ -2,13 +2,12 @@
 inline script shows them in headless Chromium under a strict Content-Security-Policy, offline."""
 from __future__ import annotations
 
-import html
 import json
 import re
 
 import pytest
 
-from analysis import explorer, growth, rate_control, report
+from analysis import csp, explorer, growth, rate_control, report
 
 RETAIL = {"latest_value": 291.51, "latest_year": 2023, "target": 350.0, "target_year": 2025, "unit": "亿元",
           "stated_rate": 0.065, "required_rate": 0.0957}
@@ -60,12 +59,13 @@ def test_embedded_json_cannot_close_its_script_element():
 
 # ---- the script in a browser -----------------------------------------------------------------------
 
-def page_html(controls: list[str], language: str) -> str:
-    """A page as the report would carry the control: the CSP meta tag, controls, the inline script."""
-    csp = rate_control.content_security_policy()
-    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}"></head><body>'
-            + "".join(controls) + f"<script>{rate_control.script()}</script></body></html>")
+def page_html(controls: list[str], language: str, extra: str = "") -> str:
+    """A page as the report would carry the control: styles (an element and an attribute), the
+    controls, the inline script, and its Content-Security-Policy by hash (analysis.csp)."""
+    return csp.with_policy(
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><style>body {{ margin: 1rem; }}</style>'
+        f'</head><body><p style="color:#555">…</p>' + "".join(controls) + f"<script>{rate_control.script()}</script>"
+        f"{extra}</body></html>")
 
 
 @pytest.mark.browser
@@ -117,22 +117,39 @@ def test_with_scripts_off_the_control_stays_hidden(browser, tmp_path):
 
 
 @pytest.mark.browser
-def test_a_changed_script_is_blocked_by_the_policy(browser, tmp_path):
-    """The policy allows only the script whose hash it names: anything else (an injected or edited
-    script) does not run. This is what keeps the report from fetching anything in future."""
+def test_anything_added_after_publishing_is_blocked(browser, tmp_path):
+    """The policy names the page's own inline code: a script, style or fetch added later (or
+    injected) does not run and nothing leaves the machine. This keeps a future change from making
+    the report fetch anything without being seen."""
     data = rate_control.control_data(RETAIL, "en")
-    text = page_html([rate_control.control_html(data, "en")], "en").replace("show();\n    box.hidden", "show();\n  box.hidden")
+    page_text = page_html([rate_control.control_html(data, "en")], "en").replace(
+        "</body>", '<script>document.body.dataset.injected = "yes"; fetch("http://example.invalid/x");</script>'
+                   '<img src="http://example.invalid/y.png"><style>p { color: red; }</style></body>')
     path = tmp_path / "page.html"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(page_text, encoding="utf-8")
     page = browser.new_page()
+    finished, blocked = [], []
+    page.on("requestfinished", lambda r: finished.append(r.url))
+    page.on("requestfailed", lambda r: blocked.append((r.url, r.failure)))
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective));")
     page.goto(path.as_uri(), wait_until="load")
-    assert page.eval_on_selector(".rate-control", "e => e.hidden") is True
+    assert page.evaluate("document.body.dataset.injected") is None
+    assert page.eval_on_selector(".rate-control", "e => e.hidden") is False  # the published script still runs
+    assert [u for u in finished if not u.startswith("file://")] == []
+    assert blocked == [("http://example.invalid/y.png", "csp")]  # refused by the policy, never sent
+    assert {"script-src-elem", "img-src", "style-src-elem"} <= set(page.evaluate("window.__csp"))
     page.close()
 
 
-def test_policy_fetches_nothing_and_allows_only_the_shipped_script():
-    policy = dict(part.strip().split(" ", 1) for part in rate_control.content_security_policy().split(";"))
-    assert policy["default-src"] == "'none'" and "connect-src" not in policy
-    assert policy["img-src"] == "data:" and policy["style-src"] == "'unsafe-inline'"
-    assert policy["script-src"] == rate_control.script_hash() and "unsafe" not in policy["script-src"]
-    assert rate_control.script_hash("x") == "'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"  # printf x | sha256sum, as base64
+def test_policy_fetches_nothing_and_allows_exactly_the_pages_inline_code():
+    page = page_html([rate_control.control_html(rate_control.control_data(RETAIL, "zh"), "zh")], "zh")
+    assert page.index('<meta http-equiv="Content-Security-Policy"') == page.index("<head>") + len("<head>")
+    content = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    policy = dict(part.strip().split(" ", 1) for part in content.split(";"))
+    assert policy["default-src"] == "'none'" and "connect-src" not in policy and policy["img-src"] == "data:"
+    assert policy["script-src"] == csp.sha256_source(rate_control.script())  # not the JSON data block
+    assert policy["style-src"] == " ".join([csp.sha256_source("body { margin: 1rem; }"), "'unsafe-hashes'",
+                                            csp.sha256_source("color:#555")])
+    assert "unsafe-inline" not in content
+    assert csp.sha256_source("x") == "'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"  # printf x | sha256sum, as base64

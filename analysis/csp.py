@@ -1,0 +1,74 @@
+"""A Content-Security-Policy for a finished, self-contained HTML page, by hash.
+
+The report must never fetch anything, now or after a future change. Its policy (a
+``<meta http-equiv="Content-Security-Policy">`` first in ``<head>``) allows no fetch at all
+(``default-src 'none'``: no ``connect-src``, no external script, style, font or frame), images
+only as ``data:`` URIs, and exactly the inline ``<script>`` and ``<style>`` elements and
+``style="…"`` attributes the page holds when it is published, each by its sha256. Anything
+added later without republishing (or injected) does not run. Works on the final HTML text, so it
+does not depend on how the page was templated.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from html.parser import HTMLParser
+
+#: ``<script type=…>`` values a browser executes (others, e.g. application/json, are data).
+_EXECUTED = {"", "text/javascript", "application/javascript", "module"}
+
+
+def sha256_source(text: str) -> str:
+    """The CSP source ``'sha256-…'`` of ``text`` (UTF-8)."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode('utf-8')).digest()).decode('ascii')}'"
+
+
+class _Inline(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.style_attributes: list[str] = []
+        self._open: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("style") is not None:
+            self.style_attributes.append(attrs["style"])
+        if tag == "script" and (attrs.get("type") or "").lower() in _EXECUTED and "src" not in attrs:
+            self._open = ("script", [])
+        elif tag == "style":
+            self._open = ("style", [])
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[1].append(data)
+
+    def handle_endtag(self, tag):
+        if self._open and tag == self._open[0]:
+            (self.scripts if tag == "script" else self.styles).append("".join(self._open[1]))
+            self._open = None
+
+
+def policy_for(html: str) -> str:
+    """The policy allowing exactly the inline scripts, styles and style attributes of ``html``."""
+    found = _Inline()
+    found.feed(html)
+    found.close()
+    scripts = sorted({sha256_source(s) for s in found.scripts})
+    styles = sorted({sha256_source(s) for s in found.styles})
+    attributes = sorted({sha256_source(s) for s in found.style_attributes})
+    style_src = " ".join(styles + (["'unsafe-hashes'", *attributes] if attributes else [])) or "'none'"
+    script_src = " ".join(scripts) or "'none'"
+    return (f"default-src 'none'; img-src data:; style-src {style_src}; script-src {script_src}; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def with_policy(html: str) -> str:
+    """``html`` with its policy as the first element of ``<head>`` (before anything it governs)."""
+    start = html.lower().find("<head")
+    if start < 0:
+        raise ValueError("the page has no <head>: a Content-Security-Policy meta tag must go there")
+    end = html.index(">", start) + 1
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    return html[:end] + meta + html[end:]
