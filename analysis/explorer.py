@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from analysis import catalogue, observations, paths, report, scenarios, words
-from analysis.io import atomic_write_text
+from analysis.files import atomic_write_text
 from analysis.parameters import ParameterError, check_parameter
 from analysis.yaml_files import load_yaml, parse_yaml
 
@@ -91,9 +91,9 @@ class Inputs:
     key: tuple = ()
 
 
-def load_inputs(observations_path: str | Path = "data/processed/observations.csv",
-                targets_path: str | Path = "data/processed/plan_targets.csv") -> Inputs:
-    """Read the two processed tables (paths relative to the project root, as in the notebook).
+def load_inputs(observations_path: str | Path, targets_path: str | Path) -> Inputs:
+    """Read the two processed tables (paths relative to the project root, as the notebook's
+    parameters give them; the Makefile owns their names).
 
     A missing file says how to make it (`make report`, or the observations step alone).
     """

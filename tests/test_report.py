@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from analysis import paths
-
 pytestmark = pytest.mark.browser
 
 

@@ -250,7 +250,8 @@ import json, sys, time
 started, started_cpu = time.perf_counter(), time.process_time()
 from analysis import explorer
 from analysis.explorer_widgets import ExplorerApp
-app = ExplorerApp(explorer.Session(explorer.load_inputs()), language="zh")
+app = ExplorerApp(explorer.Session(explorer.load_inputs("data/processed/observations.csv",
+                                                        "data/processed/plan_targets.csv")), language="zh")
 opened, opened_cpu = time.perf_counter() - started, time.process_time() - started_cpu
 walls, cpus = [], []
 for name, value in json.loads(sys.argv[1]):
