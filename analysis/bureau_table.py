@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis import catalogue, provenance
+from analysis import catalogue, provenance, strict_input
 from analysis.catalogue import SUBJECT_REGION
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
@@ -57,7 +57,10 @@ class ParsedTable:
 
 def _parse_value(cell: str, unit: str | None, file: str, line: int, column: str) -> tuple[float, str | None, int]:
     """One cell → (value, unit implied by a % sign or None, decimals shown)."""
-    text = cell.strip().replace(",", "")
+    try:  # full-width digits read as 0-9; digits of other scripts refused
+        text = strict_input.normalise_cell(cell).strip().replace(",", "")
+    except ValueError as err:
+        raise RawDataError(file, str(err), row=line, column=column) from None
     if text in MISSING_MARKERS:
         return math.nan, None, 0
     pct = text.endswith("%") or text.endswith("％")
@@ -72,6 +75,11 @@ def _parse_value(cell: str, unit: str | None, file: str, line: int, column: str)
         raise RawDataError(file, f"value {cell.strip()!r} is a percentage but the row's unit is {unit}", row=line, column=column)
     decimals = len(text.split(".")[1]) if "." in text else 0
     return float(text), ("%" if pct else None), decimals
+
+
+def _looks_like_value(text: str) -> bool:
+    """A table cell that is a value (a number, a percentage, or a missing marker), not a label."""
+    return text in MISSING_MARKERS or bool(NUMBER.match(text.replace(",", "").rstrip("%％").strip()))
 
 
 def _without_spaces(s: str) -> str:
@@ -162,8 +170,10 @@ def _row_indicator(label: str, file: str, line_no: int) -> tuple[str, dict, str 
 class _TableReader:
     """Reads the rows of one table: each row's label, unit and one value per region column."""
 
-    def __init__(self, file: str, year: int, source_id: str, names: list[str], codes: list[str]):
+    def __init__(self, file: str, year: int, source_id: str, names: list[str], codes: list[str],
+                 header_cells: list[str] | None = None):
         self.file, self.year, self.source_id, self.names, self.codes = file, year, source_id, names, codes
+        self.header_cells = header_cells or []  # the header's tab-separated cells: where each region's column is
         self.group: str | None = None
         self.parent: dict | None = None  # the nearest top-level row: grouped rows are its components
         self.records: list[dict] = []
@@ -171,6 +181,11 @@ class _TableReader:
     def read(self, line_no: int, raw: str) -> None:
         n = len(self.codes)
         cells = raw.rstrip().split("\t")
+        missing = strict_input.missing_trailing_values(cells, self.header_cells, self.names, _looks_like_value)
+        if missing:
+            raise RawDataError(self.file, f"expected {n} values (one per region: {', '.join(self.names)}), the value for "
+                                          f"{', '.join(missing)} is missing; write — where the source gives none",
+                               row=line_no, column=missing[0])
         if len(cells) < n + 1:
             raise RawDataError(self.file, f"expected a label and {n} values (one per region: {', '.join(self.names)}), "
                                           f"found {len(cells)} cells", row=line_no)
@@ -242,7 +257,7 @@ def parse_comparison_table(
     header_line = header_idx + 1
     names, codes = _header_regions(lines[header_idx], file, header_line, expected_regions)
     rows, source_note = _data_lines(lines, header_idx)
-    reader = _TableReader(file, year, source_id, names, codes)
+    reader = _TableReader(file, year, source_id, names, codes, lines[header_idx].split("\t"))
     for line_no, raw in rows:
         reader.read(line_no, raw)
     if not reader.records:

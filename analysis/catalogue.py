@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
-from analysis.paths import INDICATORS
+from analysis.paths import INDICATORS, relative
+from analysis.yaml_files import parse_yaml
 
 #: the region the plan is about (GB/T 2260 code of 昌吉回族自治州); the others are its comparators
 SUBJECT_REGION = "652300"
@@ -17,8 +16,7 @@ _UNIT_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 @lru_cache(maxsize=1)
 def catalogue() -> dict:
     """The parsed catalogue: ``{"regions": {code: {...}}, "indicators": {id: {...}}}``."""
-    with open(INDICATORS, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return parse_yaml(INDICATORS.read_text(encoding="utf-8"), relative(INDICATORS))
 
 
 def normalise_label(label: str) -> str:

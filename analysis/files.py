@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.errors import RawDataError
 from analysis.paths import relative
+from analysis.strict_input import check_unique_header
 
 NOT_UTF8_HINT = "expected UTF-8 text — re-save the file as UTF-8 (GBK/GB18030 files must be converted)"
 
@@ -93,6 +94,7 @@ def read_csv_rows(path: str | Path, columns: tuple[str, ...]) -> list[tuple[int,
 
 
 def _check_header(name: str, header: list[str], columns: tuple[str, ...]) -> None:
+    check_unique_header(header, name)  # csv would keep the last of two equal names silently
     for col in columns:
         if col not in header:
             raise RawDataError(name, f"missing column {col!r}; expected the header {','.join(columns)}, "

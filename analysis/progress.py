@@ -20,11 +20,11 @@ import math
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.growth import cagr
 from analysis.parameters import check_parameter
-from analysis.paths import PARAMS, resolve
+from analysis.paths import PARAMS, relative, resolve
+from analysis.yaml_files import parse_yaml
 
 #: status keys in the order of the national review's summary line
 STATUS_ORDER = ("achieved", "faster", "on_track", "lagging", "no_data")
@@ -44,8 +44,7 @@ def load_thresholds(path: str | Path | None = None) -> dict:
     (fractions of the plan period, within [0, 1]).
     """
     path = THRESHOLDS_FILE if path is None else resolve(path)
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = parse_yaml(Path(path).read_text(encoding="utf-8"), relative(path)) or {}  # duplicate keys and syntax errors name file, line and column
     for key in ("title", "description"):
         check_parameter(key, data.get(key), str)
     return check_thresholds(data)

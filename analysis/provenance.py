@@ -6,10 +6,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis.errors import RawDataError
 from analysis.paths import DATA_RAW, PROVENANCE, relative, resolve
+from analysis.yaml_files import parse_yaml
 
 QUALITY_FLAGS = ("official", "official_reprint", "media", "encyclopedia_blog")
 #: the plan itself (昌州政发〔2022〕97号) as a source in ``provenance.yml``
@@ -23,8 +22,8 @@ def sha256_of(path: str | Path) -> str:
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime_ns: int) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    # strict: a source id pasted twice is an error naming both lines, never "the second one wins"
+    return parse_yaml(Path(path).read_text(encoding="utf-8"), relative(path)) or {}
 
 
 def check_sources(record: dict, record_name: str) -> dict:

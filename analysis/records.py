@@ -24,12 +24,11 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from analysis import catalogue, paths
+from analysis import catalogue, paths, strict_input
 from analysis.errors import RawDataError
 from analysis.files import read_csv_rows
 from analysis.printed import (
     APPROXIMATE_UNIT_WORDS,
-    QUOTE_NUMBER,
     QUOTE_RATIO,
     RATIO_ORDER_MARKERS,
     CellError,
@@ -69,8 +68,6 @@ NON_COMPARABLE: tuple[tuple[str, str], ...] = (
 #: structure labels whose value is a ratio a:b:c → (indicator id, 1-based component used)
 RATIO_INDICATORS: dict[str, tuple[str, int]] = {"三次产业结构": ("tertiary_share_of_gdp", 3)}
 
-_QUOTE_CHARS = str.maketrans({"億": "亿", "萬": "万", "％": "%"})  # traditional forms in reprinted pages
-_QUOTE_UNITS = sorted((u for u in UNIT_CONVERSIONS if u != "比例"), key=len, reverse=True)
 _FOUR_DIGIT_YEAR = re.compile(r"\d{4}")
 
 
@@ -141,6 +138,13 @@ def _year(text: str, bad) -> int:
     return int(year)
 
 
+def _check_year(year: int, region_code: str, source_id: str, sources: dict, file: str, line: int) -> None:
+    """A year after the source was accessed, or before the region existed, is a typo (file, line, column)."""
+    region = catalogue.region(region_code)
+    strict_input.check_year(year, file=file, line=line, column="year", accessed=sources[source_id].get("accessed"),
+                            source_id=source_id, first_year=region.get("established"), region=region["name_zh"])
+
+
 def observation(*, obs_id: str, region_code: str, indicator_id: str, year: int, period: str, period_note: str,
                 status: str, number: Decimal | None, qualifier: str | None, value_as_printed: str,
                 unit_as_printed: str, growth_pct: float, growth_as_printed: str, source_id: str, quality: str,
@@ -167,6 +171,7 @@ def source_index(record: dict, record_name: str) -> tuple[dict[str, str], dict[s
         for title in [src.get("title_zh"), *(src.get("title_variants_zh") or [])]:
             if not title:
                 continue
+            title = strict_input.normalise_cell(str(title)).strip()  # the rows' cells are NFKC-normalised too
             if title in by_title and by_title[title] != sid:
                 raise RawDataError(record_name, f"title {title!r} is registered for both '{by_title[title]}' and '{sid}'",
                                    column="title_zh")
@@ -213,32 +218,6 @@ def currency_variant(ind_id: str, unit_base: str | None) -> tuple[str | None, st
     return ind_id, None  # to_canonical will say why the unit does not fit
 
 
-def check_unit_against_quote(quote: str, raw_value: str, unit: str, canonical: str, number: Decimal) -> None:
-    """The unit cell must not contradict the quote: if the quote prints the value's number followed
-    by a unit, and no such occurrence converts like ``unit`` does, raise :class:`CellError` ("unit").
-
-    Catches e.g. ``704.11,万元`` copied from "…704.11亿元…", which would otherwise be read as
-    0.070411 亿元. A number the quote does not print with a unit (a table, another wording, a
-    value given in another unit such as 2915100 万元 for 291.51亿元) is not checked.
-    """
-    m = QUOTE_NUMBER.search(raw_value.replace(",", ""))
-    if not m:
-        return
-    token = m.group(0)
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", (quote or "").translate(_QUOTE_CHARS))
-    printed = []
-    for occ in re.finditer(r"(?<![\d.])" + re.escape(token) + r"(?![\d]|\.\d)", text):
-        after = text[occ.end():].lstrip().lower()
-        found = next((u for u in _QUOTE_UNITS if after.startswith(u)), None)
-        if found is not None and converts_to(found, canonical):
-            printed.append(found)
-    factor = UNIT_CONVERSIONS[unit][canonical]
-    if printed and all(UNIT_CONVERSIONS[u][canonical] != factor for u in printed):
-        as_printed = Decimal(token) * Decimal(UNIT_CONVERSIONS[printed[0]][canonical])
-        raise CellError(f"the quote prints {token} {printed[0]} ({as_printed:f} {canonical}) but the unit {unit!r} makes "
-                        f"the value {number:f} {canonical}; expected the unit as printed in the quote ({printed[0]})", "unit")
-
-
 @dataclass
 class BulletinRow:
     """One bulletin row's cells, parsed, with what the row is about."""
@@ -279,7 +258,7 @@ class BulletinReader:
 
     def read(self) -> tuple[list[dict], list[dict]]:
         for line, cells in read_csv_rows(self.path, BULLETIN_COLUMNS):
-            self._add(self._parse(line, cells))
+            self._add(self._parse(line, strict_input.normalise_row(cells, self.name, line)))
         return self.observations, self.unused
 
     def _bad(self, line: int):
@@ -296,7 +275,7 @@ class BulletinReader:
                                       "title_variants_zh); register the page with a quality flag first")
         src = self.sources[sid]
         url = cells["source_url"].strip()
-        if url != (src.get("url") or ""):
+        if url != strict_input.normalise_cell(src.get("url") or ""):
             raise bad("source_url", f"the page {sid!r} is registered with address {src.get('url')!r}, the row has {url or None!r}")
         return sid, src["quality"]
 
@@ -307,6 +286,7 @@ class BulletinReader:
             raise bad("region", f"unknown region {cells['region'].strip()!r}; expected 昌吉回族自治州, 乌鲁木齐市 or 新疆维吾尔自治区")
         year = _year(cells["year"], bad)
         sid, quality = self._source(cells, bad)
+        _check_year(year, region_code, sid, self.sources, self.name, line)
         with located_cells(self.name, line, "indicator"):
             info = parse_indicator_label(cells["indicator"])
         with located_cells(self.name, line, "value"):
@@ -375,8 +355,6 @@ class BulletinReader:
                 number, factor = self._ratio_component(row, unit_name, component, canonical)
             else:
                 number, factor = to_canonical(value.number, unit_name, canonical)
-                if not value.scale:
-                    check_unit_against_quote(row.cells["quote"], row.raw_value, unit_name, canonical, number)
         if number < 0 and catalogue.indicator(ind_id).get("kind") in ("level", "share"):
             raise self._bad(row.line)("value", f"a level cannot be negative: {ind_id} expects a value >= 0, "
                                                f"found {row.raw_value!r}")
@@ -386,6 +364,11 @@ class BulletinReader:
             qualifier = unit.qualifier
         if qualifier == "exact":
             self._check_one_figure_per_source(row, ind_id, canonical, number, step)
+        printed = value.ratio[component - 1] if value.ratio is not None else value.number
+        try:  # numbers compared, never texts; a quote without the value is an error, not a skip
+            strict_input.check_value_in_quote(row.cells["quote"], printed, unit_name, canonical, number, UNIT_CONVERSIONS)
+        except strict_input.QuoteMismatch as err:
+            raise self._bad(row.line)("unit" if "expected the unit as printed" in str(err) else "quote", str(err)) from None
         if value.comment and not any(w in value.comment for w in APPROXIMATE_UNIT_WORDS):
             row.notes.append(f"value note: {value.comment}")
         self._unit_comments(row, canonical, number)
@@ -520,11 +503,14 @@ def plan_records(path: Path, plan_text: str, raw_name: str, source_id: str, sour
                            column="source_id")
     records = []
     seen: dict[tuple, int] = {}
+    plan_text = strict_input.normalise_cell(plan_text)  # compared with NFKC-normalised quotes
     for line, cells in read_csv_rows(path, PLAN_COLUMNS):
         def bad(column: str, message: str, line: int = line) -> RawDataError:
             return RawDataError(name, message, row=line, column=column)
 
+        cells = strict_input.normalise_row(cells, name, line)
         row = _check_plan_row(cells, plan_text, bad)
+        _check_year(row.year, row.region_code, source_id, sources, name, line)
         with located_cells(name, line, "number_position", {"unit": "unit_as_printed"}):
             value_as_printed, number, factor = _quoted_value(row)
         key = (row.region_code, row.indicator_id, row.year, row.period, row.quote, row.position)

@@ -25,10 +25,9 @@ import html
 import math
 
 import pandas as pd
-import yaml
 from IPython.display import HTML, display
 
-from analysis import bureau_table, catalogue, growth, paths, provenance, report, scenarios
+from analysis import bureau_table, catalogue, growth, paths, provenance, report, scenarios, yaml_files
 from analysis.observations import selected_full_year
 from analysis.progress import elapsed_share, load_thresholds, summary_line
 from analysis.parameters import check_parameter
@@ -264,7 +263,7 @@ display(HTML(report.heading("sources", SECTIONS[6][1])
 
 # %%
 versions = report.package_versions(("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "papermill", "nbconvert", "jupytext", "mplfonts"))
-params_used = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(paths.resolve(params_dir).glob("*.yaml"))}
+params_used = {p.name: yaml_files.load_yaml(p) for p in sorted(paths.resolve(params_dir).glob("*.yaml"))}
 cutoff = int(selected_full_year(obs)["year"].max())
 stamp = [t("git 版本：", "git revision: ") + report.git_revision(paths.ROOT),
          t("数据截止年份：", "data cut-off year: ") + str(cutoff),

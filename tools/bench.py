@@ -39,9 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analysis.yaml_files import load_yaml, parse_yaml  # noqa: E402
 from tools.project_copy import copy_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,9 +88,9 @@ def run_parameters(run: dict, root: Path) -> dict:
     """The parameter values of a run, merged as the runner does: the YAML file, then each -p."""
     params: dict = {}
     if run["params_file"]:
-        params.update(yaml.safe_load((root / run["params_file"]).read_text(encoding="utf-8")) or {})
+        params.update(load_yaml(root / run["params_file"]) or {})
     for name, text in run["params"].items():
-        params[name] = yaml.safe_load(text) if text != "" else ""
+        params[name] = parse_yaml(text, f"-p {name}") if text != "" else ""
     return params
 
 
