@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.atomic_outputs import stage_bytes
 from analysis.errors import RawDataError
 from analysis.paths import relative
 from analysis.strict_input import check_unique_header
@@ -112,8 +113,12 @@ os.umask(_UMASK)
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
 
-    A reader never sees a half-written file, and an error leaves the previous file intact.
+    A reader never sees a half-written file, and an error leaves the previous file intact. Inside
+    a step (:class:`analysis.atomic_outputs.OutputTransaction`) the file is only staged: it replaces
+    its target together with the step's other outputs, or not at all.
     """
+    if stage_bytes(path, data) is not None:
+        return Path(path)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

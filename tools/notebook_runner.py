@@ -26,6 +26,7 @@ import argparse
 import os
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,10 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 # Only light modules here: a client that hands its command to the runner server must start in
 # milliseconds. pandas (analysis.files), papermill, jupytext, nbformat and nbconvert are imported
-# where they are used.
+# where they are used. (atomic_outputs, errors and parameters are standard library only.)
+from analysis.atomic_outputs import CommitError, OutputTransaction, unique_temp  # noqa: E402
+from analysis.errors import RawDataError  # noqa: E402
+from analysis.parameters import ParameterError  # noqa: E402
 from analysis.paths import FAILED_NOTEBOOKS, TEMPLATES, relative, resolve  # noqa: E402
 
 KERNEL_NAME = "changji-services"
@@ -96,22 +100,6 @@ def coalesce_streams(outputs: list) -> list:
         else:
             joined.append(out)
     return joined
-
-
-def parse_parameters(pairs: list[list[str]], params_file: str | None) -> dict:
-    """Merge a YAML parameter file and ``-p name value`` pairs (values read as YAML scalars)."""
-    import yaml
-
-    params: dict = {}
-    if params_file:
-        with open(resolve(params_file), encoding="utf-8") as fh:
-            loaded = yaml.safe_load(fh) or {}
-        if not isinstance(loaded, dict):
-            raise SystemExit(f"{params_file}: expected a mapping of parameter names to values")
-        params.update(loaded)
-    for name, value in pairs or []:
-        params[name] = yaml.safe_load(value) if value != "" else ""
-    return params
 
 
 def progress() -> str:
@@ -232,49 +220,64 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
 
     The kernel's working directory is the project root unless ``cwd`` is given (JupyterLab
     starts a notebook's kernel in the notebook's folder; notebooks resolve paths from the root
-    either way).
+    either way). Every file the notebook writes through ``analysis.files`` is staged and replaces
+    its target only when the whole run has succeeded, together with the executed notebook
+    (:class:`analysis.atomic_outputs.OutputTransaction`): all of a step's outputs, or none.
     """
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.partial.ipynb")
+    tmp = unique_temp(out, ".partial.ipynb")  # unique: two builds in one tree never share it
     print(f"{progress()}▶ {relative(src)} → {relative(out)}", flush=True)
     started = time.perf_counter()
+    # opened before the kernel starts: the kernel inherits the staging variable from this process
+    txn = OutputTransaction().__enter__()
+    txn.scratch(tmp)
     kernel_cwd = str(resolve(cwd) if cwd else ROOT)
-    kernel = EarlyKernel(kernel_cwd, notebook_imports(src))
     try:
-        import papermill as pm
-        from papermill.exceptions import PapermillExecutionError
-
-        nb = load_notebook(src)
-        kernel.ready()
+        kernel = EarlyKernel(kernel_cwd, notebook_imports(src))
         try:
-            pm.execute_notebook(
-                nb, str(tmp), parameters=params, kernel_name=KERNEL_NAME, cwd=kernel_cwd, km=kernel.km,
-                progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
-                start_timeout=KERNEL_STARTUP_TIMEOUT_S,
-            )
-        except PapermillExecutionError as err:
-            FAILED_NOTEBOOKS.mkdir(parents=True, exist_ok=True)
-            failed = FAILED_NOTEBOOKS / out.name
-            if tmp.exists():
-                os.replace(tmp, failed)
-            first_line = next((line for line in _failing_source(failed, err.exec_count).splitlines() if line.strip()), "")
-            print(
-                f"✖ {relative(src)} failed in the cell In [{err.exec_count}] starting {first_line!r}: "
-                f"{err.ename}: {err.evalue}\n  the executed copy with the error: {relative(failed)}\n"
-                f"  earlier outputs are untouched",
-                file=sys.stderr,
-            )
-            return 1
+            import papermill as pm
+            from papermill.exceptions import PapermillExecutionError
+
+            nb = load_notebook(src)
+            kernel.ready()
+            try:
+                pm.execute_notebook(
+                    nb, str(tmp), parameters=params, kernel_name=KERNEL_NAME, cwd=kernel_cwd, km=kernel.km,
+                    progress_bar=False, execution_timeout=EXECUTION_TIMEOUT_S, report_mode=False,
+                    start_timeout=KERNEL_STARTUP_TIMEOUT_S,
+                )
+            except PapermillExecutionError as err:
+                txn.__exit__(None, None, None)  # nothing staged is kept: every earlier output stays
+                FAILED_NOTEBOOKS.mkdir(parents=True, exist_ok=True)
+                failed = FAILED_NOTEBOOKS / out.name
+                if tmp.exists():
+                    os.replace(tmp, failed)
+                first_line = next((line for line in _failing_source(failed, err.exec_count).splitlines() if line.strip()), "")
+                print(
+                    f"✖ {relative(src)} failed in the cell In [{err.exec_count}] starting {first_line!r}: "
+                    f"{err.ename}: {err.evalue}\n  the executed copy with the error: {relative(failed)}\n"
+                    f"  earlier outputs are untouched",
+                    file=sys.stderr,
+                )
+                return 1
+        finally:
+            # every reply is in when the last cell has run: stop the kernel at once
+            kernel.shutdown()
     except BaseException:
-        if tmp.exists():
-            tmp.unlink()
+        txn.__exit__(None, None, None)
+        tmp.unlink(missing_ok=True)
         raise
+    try:
+        normalise_executed(tmp, src, out)
+        txn.add(tmp, out)
+        txn.commit()  # every output of the step, the executed notebook last, or none
+    except CommitError as err:
+        print(f"✖ {relative(src)}: {err}", file=sys.stderr)
+        return 1
     finally:
-        # every reply is in when the last cell has run: stop the kernel at once
-        kernel.shutdown()
-    normalise_executed(tmp, src, out)
-    os.replace(tmp, out)
+        txn.__exit__(None, None, None)
+        tmp.unlink(missing_ok=True)
     print(f"✔ {relative(src)} ({time.perf_counter() - started:.1f} s)", flush=True)
     return 0
 
@@ -379,25 +382,49 @@ code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</s
     return 0
 
 
+def scenario_name(params_file: str) -> str:
+    """``params/my case.yaml`` → ``my case`` (the folder under reports/scenarios/); raises ``ValueError``."""
+    bad = [c for c in params_file if unicodedata.category(c).startswith("C")]
+    if bad:
+        raise ValueError(f"the file name {params_file!r} holds a control character ({bad[0]!r}); rename the file "
+                         "(letters, digits, spaces and punctuation are fine)")
+    name = Path(params_file).name
+    for suffix in (".yaml", ".yml"):
+        name = name.removesuffix(suffix)
+    if not name or name.startswith("."):
+        raise ValueError(f"{params_file!r}: expected a file named like my_case.yaml (the name becomes the folder "
+                         "reports/scenarios/my_case/)")
+    return name
+
+
 def scenario(params_file: str, html: bool) -> int:
     """``make scenario``: the scenario notebook on a researcher's YAML, into reports/scenarios/<name>/.
 
-    The file name arrives as one argument (never through a shell command line); the executed
+    The file name is data, never code: Make hands it over unexpanded through the environment and it
+    reaches papermill and the notebook as a Python string, so quotes, backticks, ``$(...)``, ``;``,
+    spaces and non-ASCII characters are just characters (control characters are refused). The
+    file is checked against the notebook's parameters cell before any kernel starts. The executed
     notebook, tables and chart go to ``reports/scenarios/<file stem>/``, HTML only when asked.
     """
+    from analysis.parameter_check import checked_parameters
+
     if not params_file:
         print("usage: make scenario PARAMS=params/my_case.yaml [HTML=1]", file=sys.stderr)
         return 2
-    path = Path(params_file)
-    if not resolve(path).is_file():
-        print(f"{params_file}: no such file", file=sys.stderr)
+    notebook = "notebooks/20_scenario.py"
+    try:
+        name = scenario_name(params_file)
+        if not resolve(params_file).is_file():
+            raise ValueError(f"{params_file}: no such file")
+        params = checked_parameters(load_notebook(resolve(notebook)), notebook, params_file, None)
+    except (ValueError, RawDataError) as err:  # ParameterError is a ValueError
+        print(f"✖ {err}", file=sys.stderr)
         return 2
-    name = path.name.removesuffix(".yaml")
     out = f"reports/scenarios/{name}"
-    params = parse_parameters([["output_dir", out], ["figures_dir", out]], params_file)
-    code = execute("notebooks/20_scenario.py", f"{out}/{name}.ipynb", params)
+    params.update(output_dir=out, figures_dir=out)
+    code = execute(notebook, f"{out}/{name}.ipynb", params)
     if code == 0 and html:
-        code = to_html(f"{out}/{name}.ipynb", f"{out}/{name}.html", no_input=False)
+        code = all_or_nothing(to_html, f"{out}/{name}.ipynb", f"{out}/{name}.html", False)
     return code
 
 
@@ -438,10 +465,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "scenario":
         return scenario(args.params_file, args.html)
     if args.command == "execute":
-        return execute(args.source, args.output, parse_parameters(args.parameter, args.parameters_file), args.cwd)
+        from analysis.parameter_check import checked_parameters
+
+        try:  # before any kernel starts: names, kinds, file syntax (one line, no traceback)
+            params = checked_parameters(load_notebook(resolve(args.source)), args.source, args.parameters_file, args.parameter)
+        except (ParameterError, RawDataError) as err:
+            print(f"✖ {err}", file=sys.stderr)
+            return 2
+        return execute(args.source, args.output, params, args.cwd)
     if args.command == "publish":
-        return publish(args.report, args.index, args.executed)
-    return to_html(args.executed, args.html, args.no_input)
+        return all_or_nothing(publish, args.report, args.index, args.executed)
+    return all_or_nothing(to_html, args.executed, args.html, args.no_input)
+
+
+def all_or_nothing(step, *args) -> int:
+    """Run ``step(*args)`` with its outputs staged; replace them all if it returns 0, else none."""
+    with OutputTransaction() as txn:
+        code = step(*args)
+        if code == 0:
+            try:
+                txn.commit()
+            except CommitError as err:
+                print(f"✖ {err}", file=sys.stderr)
+                return 1
+        return code
 
 
 if __name__ == "__main__":
