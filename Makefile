@@ -17,6 +17,11 @@ RUN := $(PY) tools/notebook_runner.py
 # Fixed timestamps wherever a tool would otherwise write the build time.
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0
+# PARAMS (make scenario) is a file name: data, never code. Kept as typed (a simple variable is
+# never expanded again, so make does not run a `$(...)` in a name) and exported: recipes hand it
+# to Python through the environment, never through shell text.
+override PARAMS := $(value PARAMS)
+export PARAMS
 
 ANALYSIS := $(wildcard analysis/*.py analysis/*.yml analysis/messages/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
 PROVENANCE := data/raw/provenance.yml
@@ -118,7 +123,7 @@ report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, ind
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
 	fi; \
-	$(MAKE) --no-print-directory -j$(JOBS) pipeline
+	$(PYTHON) tools/build_lock.py $(MAKE) --no-print-directory -j$(JOBS) pipeline
 
 # Make must never delete a target itself: the runner writes each output to a temporary file and
 # renames it, so a failed or interrupted recipe cannot leave a target that looks up to date. (With
