@@ -194,6 +194,56 @@ def empty_file(copy):
     return [f"{CJ}, line 1, column 'region': file is empty; expected a header line region,year,indicator,value"]
 
 
+# ---- issue 13: wrong input that used to get through, or got an error pointing the wrong way ----
+
+RETAIL_2023 = ",291.51,亿元,"  # Changji's 2023 retail row; its quote prints 291.51亿元
+
+
+def retail_line(copy) -> int:
+    return next(i for i, row in enumerate(lines_of(copy.path(CJ).read_bytes()), 1) if RETAIL_2023.encode() in row)
+
+
+def fullwidth_wrong_unit(copy):
+    """Was accepted: 2023 retail = 0.029151 亿元 (the quote check searched for the text as printed)."""
+    line = retail_line(copy)
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, RETAIL_2023, ",２９１.５１,万元,"))
+    return [f"{CJ}, line {line}, column 'unit': the quote prints 291.51 亿元 (291.51 亿元) but the unit '万元' makes "
+            "the value 0.029151 亿元"]
+
+
+def repeated_header_column(copy):
+    """Was accepted (the last copy won), or blamed "value and growth both empty" on a line with a value."""
+    rows = lines_of(copy.path(CJ).read_bytes())
+    rows = [rows[0].replace(b"\r\n", b",value\r\n")] + [r.replace(b"\r\n", b",\r\n") for r in rows[1:]]
+    write_raw(copy, CJ, b"".join(rows))
+    return [f"{CJ}, line 1, column 'value': the header names column 'value' twice (columns 4 and 10)"]
+
+
+def source_id_twice(copy):
+    """A copy-pasted source block that kept the old id: the second copy silently won."""
+    text = copy.path(PROVENANCE).read_text(encoding="utf-8")
+    start = text.index("  cj_gov_h1_2019_analysis:")
+    block = text[start:text.index("  shanxiti_xj_gdp_ranking_2021:")]
+    first, second = text[:start].count("\n") + 1, text.count("\n") + 1
+    copy.write_bytes(PROVENANCE, (text + block.replace("quality: official", "quality: media")).encode("utf-8"))
+    return [f"{PROVENANCE}, line {second}: key 'cj_gov_h1_2019_analysis' appears twice (lines {first} and {second})"]
+
+
+def year_typo(copy):
+    """2023 → 2032 made the scoreboard say 无数据 and the evaluation succeed."""
+    line = retail_line(copy)
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, "昌吉回族自治州,2023,", "昌吉回族自治州,2032,"))
+    return [f"{CJ}, line {line}, column 'year': year 2032 is after source 'yaliqi_changji_counties_2025' was accessed"]
+
+
+def table1_missing_last_value(copy):
+    """Was reported as missing the 昌吉州 value."""
+    line = table1_line(copy, "三产增加值（亿元）")
+    write_raw(copy, PLAN, replace_in_line(copy.path(PLAN).read_bytes(), line, "\t2402.38\t7071.85", "\t2402.38"))
+    return [f"{PLAN}, line {line}, column '全疆': expected 3 values (one per region: 昌吉州, 乌鲁木齐, 全疆), "
+            "the value for 全疆 is missing"]
+
+
 FAULTS = [
     Fault("missing_file", CJ, missing_file, None),
     Fault("gbk_encoded", CJ, gbk_file, "10_clean_observations"),
@@ -207,6 +257,11 @@ FAULTS = [
     Fault("negative_level", CJ, negative_level, "10_clean_observations"),
     Fault("changed_checksum", PLAN, changed_checksum, "01_clean_bureau_comparison"),
     Fault("empty_file", CJ, empty_file, "10_clean_observations"),
+    Fault("fullwidth_digits_wrong_unit", CJ, fullwidth_wrong_unit, "10_clean_observations"),
+    Fault("repeated_header_column", CJ, repeated_header_column, "10_clean_observations"),
+    Fault("source_id_defined_twice", PROVENANCE, source_id_twice, "01_clean_bureau_comparison"),
+    Fault("year_typo_2032", CJ, year_typo, "10_clean_observations"),
+    Fault("table1_row_missing_last_value", PLAN, table1_missing_last_value, "01_clean_bureau_comparison"),
 ]
 
 
@@ -432,3 +487,96 @@ def test_interrupted_make_report_finishes_correctly_on_the_next_run(built_copy, 
     again = copy.make("report")
     assert again.returncode == 0 and "▶" not in again.stdout, again.stdout
     assert up_to_date(copy)
+
+
+# ---------------------------------------------------------------------------------------------
+# All or nothing; parameters; file names (issue 13)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_output_that_cannot_be_replaced_leaves_every_output_as_it_was(fresh_copy):
+    """The observations step has three tables. Its third cannot be replaced (here a folder stands in
+    its place, as an immutable file would): the first two must not be left new while the third stays
+    old, and the message may say "earlier outputs are untouched" only because they are."""
+    copy = fresh_copy
+    blocked = copy.path("data/processed/plan_targets.csv")
+    blocked.unlink()
+    blocked.mkdir()
+    (blocked / "keep").write_text("x", encoding="utf-8")
+    copy.touch(CJ)  # same bytes, newer: Make reruns the observations step, which succeeds until the renames
+    before = copy.output_hashes()
+
+    result = copy.make("report", "JOBS=1")
+    assert result.returncode != 0
+    assert ("✖ notebooks/10_clean_observations.py: could not replace data/processed/plan_targets.csv (" in result.stderr
+            and "already replaced were restored; nothing was replaced: earlier outputs are untouched" in result.stderr), \
+        result.stderr
+    assert copy.output_hashes() == before
+    assert not [p for p in copy.root.rglob(".*") if p.name.endswith((".tmp", ".previous", ".partial.ipynb"))]
+
+
+SCENARIO_OK = "title: 社零 7%\nindicator: retail_sales_total\nstated_rate: 0.07\ncovid: exclude\nseed: 7\n"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.yaml", "", "the parameter file is empty"),
+    ("typo.yaml", "indicator: retail_sales_total\nstated_rat: 0.20\n",
+     "unknown parameter 'stated_rat' (in params/typo.yaml): notebooks/20_scenario.py has no such parameter; "
+     "did you mean 'stated_rate'? allowed: base_year,"),
+    ("syntax.yaml", "indicator: retail_sales_total\ntitle: [unclosed\n", "params/syntax.yaml, line 3, column '1': YAML syntax error"),
+    ("level.yaml", "indicator: retail_sales_total\nlevel: high\n",
+     "parameter 'level' = 'high' (in params/level.yaml): expected a number, like the notebook's default 0.8"),
+])
+def test_make_scenario_refuses_bad_parameters_before_any_kernel(fresh_copy, name, content, message):
+    copy = fresh_copy
+    copy.path(f"params/{name}").write_text(content, encoding="utf-8")
+    before = copy.output_hashes()
+    result = copy.make("scenario", f"PARAMS=params/{name}")
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("✖")]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert "Traceback" not in result.stderr and "▶" not in result.stdout
+    assert copy.output_hashes() == before
+
+
+#: names as a file received from someone else may carry them; none may run anything
+HOSTILE_NAMES = [
+    'x";touch pwned_dq;".yaml',
+    "x';touch pwned_sq;'.yaml",
+    "x`touch pwned_bt`.yaml",
+    "x$(touch pwned_cs).yaml",
+    "x$(shell touch pwned_mk).yaml",
+    "x;touch pwned_sc;.yaml",
+    "my case 情景 ${HOME}.yaml",
+]
+
+
+def pwned(copy: ProjectCopy) -> list[str]:
+    return sorted(str(p) for p in copy.root.rglob("pwned*")) + sorted(str(p) for p in Path("/tmp").glob("pwned*"))
+
+
+def test_make_scenario_file_names_are_data_never_code(fresh_copy):
+    """`make scenario PARAMS='params/x";touch /tmp/p;".yaml'` ran touch; a name with a space failed
+    with "unrecognized arguments". Each name reaches Python intact and runs nothing."""
+    copy = fresh_copy
+    before = copy.output_hashes()
+    # every name through make and the shell to the parameter check (which quotes it back)
+    for name in HOSTILE_NAMES:
+        (copy.path("params") / name).write_text("stated_rat: 0.2\n", encoding="utf-8")
+        result = copy.make("scenario", f"PARAMS=params/{name}")
+        assert result.returncode != 0
+        assert f"unknown parameter 'stated_rat' (in params/{name})" in result.stderr, result.stderr
+        assert pwned(copy) == [], name
+    # and one whole run with every kind of character in one name: executed notebook, tables, chart, HTML
+    name = """my case "q";`touch pwned_1`$(touch pwned_2);touch pwned_3;$(shell touch pwned_4)情景's"""
+    copy.path(f"params/{name}.yaml").write_text(SCENARIO_OK, encoding="utf-8")
+    result = copy.make("scenario", f"PARAMS=params/{name}.yaml")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert pwned(copy) == []
+    out = copy.path("reports/scenarios") / name
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        f"{name}.ipynb", f"{name}.html", "scenarios_retail_sales_total.csv", "scenario_summary_retail_sales_total.csv",
+        "target_readings_retail_sales_total.csv", "scenario_retail_sales_total.png"])
+    assert "社零 7%" in (out / f"{name}.html").read_text(encoding="utf-8")
+    after = {k: v for k, v in copy.output_hashes().items() if not k.startswith("reports/scenarios/")}
+    assert after == before  # the report's own outputs are not touched
