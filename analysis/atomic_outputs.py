@@ -4,7 +4,7 @@ Writing each output atomically (temporary file, then rename) is not enough when 
 several: if the third rename fails, the first two are already new and the step's outputs are
 mixed. So a step runs inside an :class:`OutputTransaction`:
 
-1. while the notebook runs, every write through :func:`analysis.io.atomic_write_bytes` is *staged*:
+1. while the notebook runs, every write through :func:`analysis.files.atomic_write_bytes` is *staged*:
    written to a unique temporary name beside its target (``.<name>.<random>.tmp``) and recorded in
    the transaction's manifest (the kernel finds it through the environment variable
    :data:`STAGING_ENV`, which it inherits from the runner);
@@ -106,7 +106,7 @@ def stage_bytes(path: str | Path, data: bytes) -> Path | None:
 class OutputTransaction:
     """Stage a step's outputs and replace them all at once (see the module docstring).
 
-    Use as a context manager around a step: inside it, writes through ``analysis.io`` are staged
+    Use as a context manager around a step: inside it, writes through ``analysis.files`` are staged
     (in this process and in child processes such as the Jupyter kernel); :meth:`add` stages a file
     the caller wrote itself (the executed notebook). Leaving the block normally does *not* commit:
     call :meth:`commit` when the step has succeeded; anything not committed is discarded.
@@ -175,6 +175,7 @@ class OutputTransaction:
                     try:
                         if final.exists():
                             backup = unique_temp(final, ".previous")
+                            self.scratch(backup)  # swept if this process is killed mid-commit
                             backup.unlink()
                             os.link(final, backup)
                         os.replace(tmp, final)

@@ -92,6 +92,16 @@ def _kind(default) -> tuple[tuple[type, ...], str] | None:
     return None
 
 
+def check_known_keys(mapping: dict, allowed, where: str) -> None:
+    """Raise :class:`ParameterError` for a key of ``mapping`` not in ``allowed``, suggesting the nearest."""
+    allowed = sorted(allowed)
+    for key in mapping:
+        if key not in allowed:
+            near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise ParameterError(f"unknown key {key!r} in {where}; {hint}allowed: {', '.join(allowed)}")
+
+
 def check_against_notebook(params: dict, declared: dict, notebook: str, origin: dict[str, str] | None = None) -> None:
     """Raise :class:`ParameterError` for a name ``notebook`` does not declare or a value of the wrong kind.
 

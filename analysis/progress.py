@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.growth import cagr
-from analysis.parameters import check_parameter
+from analysis.parameter_check import check_known_keys
+from analysis.parameters import ParameterError, check_parameter
 from analysis.paths import PARAMS, relative, resolve
 from analysis.yaml_files import parse_yaml
 
@@ -35,6 +36,8 @@ STATUS_EN = {"achieved": "achieved ahead of schedule", "faster": "faster than ex
 #: comparisons at a class boundary are not decided by floating-point noise
 EPS = 1e-12
 THRESHOLDS_FILE = PARAMS / "evaluation_thresholds.yaml"
+#: the keys of params/evaluation_thresholds.yaml
+THRESHOLD_KEYS = ("title", "description", "ahead_margin", "lagging_margin")
 
 
 def load_thresholds(path: str | Path | None = None) -> dict:
@@ -45,6 +48,9 @@ def load_thresholds(path: str | Path | None = None) -> dict:
     """
     path = THRESHOLDS_FILE if path is None else resolve(path)
     data = parse_yaml(Path(path).read_text(encoding="utf-8"), relative(path)) or {}  # duplicate keys and syntax errors name file, line and column
+    if not isinstance(data, dict):
+        raise ParameterError(f"{relative(path)}: expected `name: value` lines, found a {type(data).__name__}")
+    check_known_keys(data, THRESHOLD_KEYS, relative(path))  # a misspelt margin is an error, not a silent default
     for key in ("title", "description"):
         check_parameter(key, data.get(key), str)
     return check_thresholds(data)

@@ -96,3 +96,12 @@ def test_the_runner_stops_before_any_kernel_with_one_line(tmp_path, args, messag
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # one line, no traceback
     assert result.stderr.startswith(message), result.stderr
     assert "Traceback" not in result.stderr and "▶" not in result.stdout and not out.exists()
+
+
+def test_a_misspelt_threshold_is_an_error_not_a_default(tmp_path):
+    from analysis import progress
+
+    path = tmp_path / "thresholds.yaml"
+    path.write_text("title: t\ndescription: d\nahead_margin: 0.1\nlagging_margn: 0.2\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="unknown key 'lagging_margn' in .*thresholds.yaml; did you mean 'lagging_margin'?"):
+        progress.load_thresholds(path)
