@@ -92,14 +92,18 @@ def _kind(default) -> tuple[tuple[type, ...], str] | None:
     return None
 
 
+def _did_you_mean(key, allowed: list[str]) -> str:
+    """``"did you mean 'stated_rate'? "`` for the nearest allowed name (difflib), else ``""``."""
+    near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+    return f"did you mean {near[0]!r}? " if near else ""
+
+
 def check_known_keys(mapping: dict, allowed, where: str) -> None:
     """Raise :class:`ParameterError` for a key of ``mapping`` not in ``allowed``, suggesting the nearest."""
     allowed = sorted(allowed)
     for key in mapping:
         if key not in allowed:
-            near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {near[0]!r}? " if near else ""
-            raise ParameterError(f"unknown key {key!r} in {where}; {hint}allowed: {', '.join(allowed)}")
+            raise ParameterError(f"unknown key {key!r} in {where}; {_did_you_mean(key, allowed)}allowed: {', '.join(allowed)}")
 
 
 def check_against_notebook(params: dict, declared: dict, notebook: str, origin: dict[str, str] | None = None) -> None:
@@ -111,11 +115,9 @@ def check_against_notebook(params: dict, declared: dict, notebook: str, origin: 
     allowed = sorted(declared)
     for name in params:
         if name not in declared:
-            near = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {near[0]!r}? " if near else ""
             where = f" (in {origin[name]})" if name in origin else ""
-            raise ParameterError(f"unknown parameter {name!r}{where}: {notebook} has no such parameter; {hint}"
-                                 f"allowed: {', '.join(allowed)}")
+            raise ParameterError(f"unknown parameter {name!r}{where}: {notebook} has no such parameter; "
+                                 f"{_did_you_mean(name, allowed)}allowed: {', '.join(allowed)}")
     for name, value in params.items():
         kind = _kind(declared[name])
         if kind is None:
