@@ -93,10 +93,10 @@ def stage_bytes(path: str | Path, data: bytes) -> Path | None:
         return None
     path = Path(path).absolute()
     tmp = unique_temp(path)
-    try:
-        tmp.write_bytes(data)
+    try:  # recorded before it is filled: a process killed while writing leaves nothing unlisted
         with open(manifest, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"tmp": str(tmp), "final": str(path)}) + "\n")
+        tmp.write_bytes(data)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
