@@ -20,6 +20,7 @@ mixed. So a step runs inside an :class:`OutputTransaction`:
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import tempfile
@@ -31,8 +32,9 @@ __all__ = ["STAGING_ENV", "COMMIT_LOCK", "CommitError", "OutputTransaction", "st
 
 #: environment variable holding the manifest path of the open transaction (inherited by the kernel)
 STAGING_ENV = "CHANGJI_OUTPUT_STAGING"
-#: held while a transaction's renames run: commits of two builds in one tree never interleave
-COMMIT_LOCK = ROOT / ".outputs.lock"
+#: held while a transaction's renames run: commits of two builds in one tree never interleave (one
+#: lock per project tree, kept in the temporary folder so that nothing is written into the tree)
+COMMIT_LOCK = Path(tempfile.gettempdir()) / f"changji-outputs-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:16]}.lock"
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
