@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import atomic_outputs, io, paths
+from analysis import atomic_outputs, files, paths
 from analysis.atomic_outputs import CommitError, OutputTransaction
 
 
@@ -32,7 +32,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_outputs_are_staged_until_commit_then_replaced_together(three_outputs, tmp_path):
     with OutputTransaction() as txn:
         for i, f in enumerate(three_outputs):
-            io.write_csv(pd.DataFrame({"new": [i]}), f)
+            files.write_csv(pd.DataFrame({"new": [i]}), f)
         assert [f.read_text(encoding="utf-8") for f in three_outputs] == ["old 0\n", "old 1\n", "old 2\n"]
         staged = [tmp.name for tmp, _ in txn.staged()]
         assert len(set(staged)) == 3 and all(name.startswith(".") and name.endswith(".tmp") for name in staged)
@@ -44,7 +44,7 @@ def test_outputs_are_staged_until_commit_then_replaced_together(three_outputs, t
 def test_a_failed_step_replaces_nothing(three_outputs, tmp_path):
     with pytest.raises(RuntimeError):
         with OutputTransaction():
-            io.write_csv(pd.DataFrame({"new": [0]}), three_outputs[0])
+            files.write_csv(pd.DataFrame({"new": [0]}), three_outputs[0])
             raise RuntimeError("a later cell fails")
     assert three_outputs[0].read_text(encoding="utf-8") == "old 0\n"
     assert leftovers(tmp_path) == []
@@ -59,10 +59,10 @@ def test_a_failed_rename_restores_what_was_already_replaced(three_outputs, tmp_p
     (three_outputs[2] / "keep").write_text("x", encoding="utf-8")
     (tmp_path / "brand_new.csv").unlink(missing_ok=True)
     with OutputTransaction() as txn:
-        io.write_csv(pd.DataFrame({"new": [0]}), three_outputs[0])
-        io.write_csv(pd.DataFrame({"new": [1]}), tmp_path / "brand_new.csv")  # did not exist before
-        io.write_csv(pd.DataFrame({"new": [1]}), three_outputs[1])
-        io.write_csv(pd.DataFrame({"new": [2]}), three_outputs[2])
+        files.write_csv(pd.DataFrame({"new": [0]}), three_outputs[0])
+        files.write_csv(pd.DataFrame({"new": [1]}), tmp_path / "brand_new.csv")  # did not exist before
+        files.write_csv(pd.DataFrame({"new": [1]}), three_outputs[1])
+        files.write_csv(pd.DataFrame({"new": [2]}), three_outputs[2])
         with pytest.raises(CommitError) as err:
             txn.commit()
     assert str(err.value).startswith(f"could not replace {paths.relative(three_outputs[2])} (")
@@ -75,10 +75,10 @@ def test_a_failed_rename_restores_what_was_already_replaced(three_outputs, tmp_p
 def test_two_transactions_never_share_a_temporary_name(tmp_path):
     target = tmp_path / "table.csv"
     with OutputTransaction() as first:
-        io.write_csv(pd.DataFrame({"run": [1]}), target)
+        files.write_csv(pd.DataFrame({"run": [1]}), target)
         names_first = [t for t, _ in first.staged()]
         with OutputTransaction() as second:
-            io.write_csv(pd.DataFrame({"run": [2]}), target)
+            files.write_csv(pd.DataFrame({"run": [2]}), target)
             names_second = [t for t, _ in second.staged()]
             second.commit()
         assert names_first[0] != names_second[0] and names_first[0].exists()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from analysis import bureau_table, observations, paths, provenance, strict_input
+from analysis import bureau_table, observations, paths, provenance, strict_input, units
 from analysis.errors import RawDataError
 from analysis.yaml_files import parse_yaml
 from tests.test_observations import CJ, RETAIL_2023, expect_error, line_of, make_copy, replace_in_line
@@ -65,7 +65,7 @@ def test_a_quote_that_does_not_print_the_value_is_an_error_not_a_skip(tmp_path):
     ("烏魯木齊市3691.57億元,昌吉州1698.21億元", "1698.21", "亿元", "1698.21"),
 ])
 def test_quote_check_compares_numbers(quote, printed, unit, value):
-    strict_input.check_value_in_quote(quote, Decimal(printed), unit, "亿元", Decimal(value), observations.UNIT_CONVERSIONS)
+    strict_input.check_value_in_quote(quote, Decimal(printed), unit, "亿元", Decimal(value), units.UNIT_CONVERSIONS)
 
 
 def test_every_real_row_passes_the_strict_quote_check(obs):
