@@ -570,7 +570,7 @@ def test_make_scenario_file_names_are_data_never_code(fresh_copy):
     # and one whole run with every kind of character in one name: executed notebook, tables, chart, HTML
     name = """my case "q";`touch pwned_1`$(touch pwned_2);touch pwned_3;$(shell touch pwned_4)情景's"""
     copy.path(f"params/{name}.yaml").write_text(SCENARIO_OK, encoding="utf-8")
-    result = copy.make("scenario", f"PARAMS=params/{name}.yaml")
+    result = copy.make("scenario", f"PARAMS=params/{name}.yaml", "HTML=1")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert pwned(copy) == []
     out = copy.path("reports/scenarios") / name
