@@ -70,10 +70,16 @@ def test_a_served_run_is_the_in_process_run(served):
 
 def test_a_served_failure_names_the_cell_and_keeps_the_executed_copy(served):
     copy, sock, _ = served
+    # a parameter of the wrong kind is refused before any kernel starts (issue 13): one line, exit 2
     result = runner(copy, "execute", *CLEAN, "build/bad.ipynb", "-p", "year", '"2020"', sock=sock)
+    assert result.returncode == 2
+    assert "✖ parameter 'year' = '2020' (in -p): expected a whole number" in result.stderr
+    # a failure inside the notebook: a raw file that does not exist
+    result = runner(copy, "execute", "notebooks/01_clean_bureau_comparison.py", "build/bad.ipynb",
+                    "-p", "input_path", "build/missing.txt", sock=sock)
     assert result.returncode == 1
     assert "papermill" not in result.stderr
-    assert "failed in the cell In [" in result.stderr and "parameter 'year' = '2020' (str): expected int" in result.stderr
+    assert "failed in the cell In [" in result.stderr and "build/missing.txt" in result.stderr
     assert copy.path("reports/failed/bad.ipynb").exists() and not copy.path("build/bad.ipynb").exists()
 
 
