@@ -34,11 +34,17 @@ SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenar
   $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(SCENARIO_IDS:%=figures/scenario_%.png)
 OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv figures/sweep_required_vs_achievable.png
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
+FINAL_PARAMS := params/final_evaluation.yaml
+SCENARIO_PARAMS := $(SCENARIO_IDS:%=params/scenario_%.yaml)
+FINAL_TABLES := data/processed/final_evaluation.csv data/processed/final_forecast_check.csv data/processed/final_scoreboard.csv
+FINAL_REPORT := reports/final_evaluation.html
+FINAL_REPORT_EN := reports/final_evaluation.en.html
+FINAL_NOTEBOOKS := $(EXECUTED)/31_final_evaluation.ipynb $(EXECUTED)/91_final_report.ipynb $(EXECUTED)/91_final_report.en.ipynb
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
 
-.PHONY: help venv browser report pipeline scenario golden bench test test-fast lint lab clean distclean
+.PHONY: help venv browser report pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,7 +88,7 @@ $(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py para
 	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh
@@ -98,7 +104,30 @@ EXECUTED_NOTEBOOKS := $(EXECUTED)/01_clean_bureau_comparison.ipynb $(EXECUTED)/0
 
 $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \
-	  --index $(INDEX) $(EXECUTED_NOTEBOOKS)
+	  --index $(INDEX) --listed-report $(FINAL_REPORT) --listed-report $(FINAL_REPORT_EN) \
+	  $(FINAL_NOTEBOOKS:%=--listed %) $(EXECUTED_NOTEBOOKS)
+
+# ---- final evaluation (终期评估, evaluation year = the plan's target year 2025) ----------------
+$(FINAL_TABLES) $(EXECUTED)/31_final_evaluation.ipynb &: notebooks/31_final_evaluation.py $(FINAL_PARAMS) \
+  params/evaluation_thresholds.yaml $(SCENARIO_PARAMS) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/31_final_evaluation.ipynb
+
+FINAL_REPORT_INPUTS := notebooks/91_final_report.py $(FINAL_TABLES) $(OBSERVATIONS) $(FINAL_PARAMS) $(PROVENANCE) \
+  $(ANALYSIS) $(wildcard templates/final/*) $(VENV_STAMP)
+
+$(EXECUTED)/91_final_report.ipynb: $(FINAL_REPORT_INPUTS)
+	$(RUN) execute $< $@ -p language zh
+
+$(EXECUTED)/91_final_report.en.ipynb: $(FINAL_REPORT_INPUTS)
+	$(RUN) execute $< $@ -p language en
+
+# The final report sits beside the mid-term one: the mid-term build comes first (order-only, so
+# its index being rewritten here does not make the final report out of date), and one index
+# links both reports and every executed notebook.
+$(FINAL_REPORT) $(FINAL_REPORT_EN) &: $(FINAL_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP) | $(INDEX)
+	$(RUN) publish --report $(EXECUTED)/91_final_report.ipynb $(FINAL_REPORT) \
+	  --report $(EXECUTED)/91_final_report.en.ipynb $(FINAL_REPORT_EN) --index $(INDEX) \
+	  --listed-report $(REPORT) --listed-report $(REPORT_EN) $(EXECUTED_NOTEBOOKS:%=--listed %) $(FINAL_NOTEBOOKS)
 
 # `report` counts the pipeline's steps (for the [k/N] progress lines the runner prints) and
 # builds the real file targets with independent notebooks in parallel. When there is work to do it
@@ -109,25 +138,35 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make -n report` still runs this recipe (it calls $(MAKE)): it must not start a server then.
 # The single-letter flags are MAKEFLAGS' first word unless it is a long option (--no-builtin-rules).
 DRY_RUN = $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
-report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
-	@export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory pipeline 2>/dev/null | grep -c "notebook_runner.py" || true); \
+# $(call counted,goal): build `goal` with [k/N] progress lines and, when anything is to run, one
+# runner server for the whole build.
+counted = @export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory $(1) 2>/dev/null | grep -c "notebook_runner.py" || true); \
 	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
 	trap '[ -z "$$server" ] || { kill $$server 2>/dev/null; wait $$server 2>/dev/null; } || true; rm -rf "$$PIPELINE_COUNTER" "$$build_tmp"' EXIT; \
-	if [ -z "$(DRY_RUN)" ] && ! $(MAKE) -q --no-print-directory pipeline 2>/dev/null; then \
+	if [ -z "$(DRY_RUN)" ] && ! $(MAKE) -q --no-print-directory $(1) 2>/dev/null; then \
 	  export NOTEBOOK_RUNNER_SOCKET="$$build_tmp/runner.sock"; \
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
 	fi; \
-	$(MAKE) --no-print-directory -j$(JOBS) pipeline
+	$(MAKE) --no-print-directory -j$(JOBS) $(1)
+
+report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
+	$(call counted,pipeline)
+
+final: $(VENV_STAMP) ## Build the final evaluation (终期评估, 2025): reports/final_evaluation.html (+ .en.html), beside the mid-term report
+	$(call counted,final-pipeline)
 
 # Make must never delete a target itself: the runner writes each output to a temporary file and
 # renames it, so a failed or interrupted recipe cannot leave a target that looks up to date. (With
 # grouped targets GNU Make 4.3 would otherwise delete the *other* targets of a failed or
 # interrupted rule, which the recipe had not touched, destroying the previous run's outputs.)
 .PRECIOUS: $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(OBSERVATIONS) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX)
+  $(OVERVIEW) $(EVALUATION) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX) $(FINAL_TABLES) $(FINAL_NOTEBOOKS) \
+  $(FINAL_REPORT) $(FINAL_REPORT_EN)
 
 pipeline: $(REPORT) $(REPORT_EN) $(INDEX)
+
+final-pipeline: $(FINAL_REPORT) $(FINAL_REPORT_EN)
 
 # A raw file is a source, never a target: if one is missing, say which and what is expected.
 data/raw/%:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import evaluation
+from analysis import catalogue, evaluation
 from analysis.parameters import check_parameter
 from analysis.yaml_files import load_yaml
 
@@ -144,15 +144,17 @@ def judge_target(row: pd.Series, observations: pd.DataFrame, threshold: float,
     if row.get("may_be_five_year_total"):
         _judge_total(out, row, observations, threshold, region_code)
     if year is None:
-        if row["kind"] == "count_per_year":
-            gaps = missing_years(observations, row["indicator_id"], b + 1, final, region_code)
+        gaps = missing_years(observations, row["indicator_id"], b + 1, final, region_code)
+        if row["kind"] == "count_per_year" and len(gaps) < final - b:
             return done("no_data", "final.reason.years_missing", first=b + 1, last=final,
                         years=", ".join(map(str, gaps)))
         return done("no_data", "final.reason.no_observation", first=b + 1, final_year=final)
     if year != final:
         out.update(latest_year=year, latest_value=value)  # source and quality describe this latest value
+        # a growth-rate target's latest value is the level it is measured on, in the level's unit
+        shown_unit = catalogue.indicator(row["indicator_id"])["unit"] if row["kind"] == "average_growth_rate" else unit
         return done("no_data", "final.reason.not_published", final_year=final, latest_year=year,
-                    latest_value=value, unit=unit)
+                    latest_value=value, unit=shown_unit)
     out.update(actual_year=year, actual_value=value, latest_year=year, latest_value=value)
     share = _num(row["achieved_share"])
     if row["method"] == "maintain":

@@ -57,6 +57,8 @@ def check_projection(series: pd.DataFrame, *, indicator_id: str, unit: str, midt
                                                seed=seed, level=level)
         row.update(method=summary["trend_method"], projected=summary["trend_value"], lower=summary["trend_lower"],
                    upper=summary["trend_upper"])
+        if math.isnan(row["lower"]) or math.isnan(row["upper"]):
+            _reason(row, "projection", "final.forecast.no_interval", n=int(len(train)))
     else:
         _reason(row, "projection", "final.forecast.too_few_points", n=int(len(train)), midterm_year=midterm_year)
     actual = series[series["year"] == final_year]
@@ -74,8 +76,6 @@ def check_projection(series: pd.DataFrame, *, indicator_id: str, unit: str, midt
             row["error_pct"] = row["error"] / row["actual"] * 100
             if not (math.isnan(row["lower"]) or math.isnan(row["upper"])):
                 row["covered"] = bool(row["lower"] <= row["actual"] <= row["upper"])
-            else:
-                _reason(row, "projection", "final.forecast.no_interval")
     return row
 
 
@@ -91,3 +91,30 @@ def check_projections(rows: list[dict]) -> pd.DataFrame:
     for col in ("latest_year", "n_fit"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+def scenario_settings(path) -> dict:
+    """What the check takes from a ``params/scenario_*.yaml``: indicator, region, COVID treatment,
+    seed and interval level (the scenario notebook's defaults where the file leaves them out)."""
+    from analysis.yaml_files import load_yaml
+
+    data = load_yaml(path) or {}
+    return {"indicator_id": data["indicator"], "region_code": str(data.get("region_code", "652300")),
+            "covid": data.get("covid", "none"), "seed": int(data.get("seed", 20250101)),
+            "level": float(data.get("level", 0.8))}
+
+
+def check_scenarios(observations: pd.DataFrame, scenario_paths, midterm_year: int, final_year: int) -> pd.DataFrame:
+    """:func:`check_projection` for every scenario file, one row each (in the order given)."""
+    from analysis import catalogue
+    from analysis.observations import annual_series
+
+    rows = []
+    for path in scenario_paths:
+        s = scenario_settings(path)
+        series = annual_series(observations, s["region_code"], s["indicator_id"])
+        series = series[series["year"] <= final_year]
+        rows.append(check_projection(series, indicator_id=s["indicator_id"], unit=catalogue.indicator(s["indicator_id"])["unit"],
+                                     midterm_year=midterm_year, final_year=final_year, covid=s["covid"], seed=s["seed"],
+                                     level=s["level"]))
+    return check_projections(rows)
