@@ -18,6 +18,15 @@ RUN := $(PY) tools/notebook_runner.py
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0
 
+# The year the mid-term evaluation judges (`make report EVALUATION_YEAR=2024`). Its value lives in a
+# parameter stamp file rewritten only when the value changes, so Make reruns only what uses it.
+EVALUATION_YEAR ?= 2023
+ifeq ($(filter 2021 2022 2023 2024 2025,$(EVALUATION_YEAR)),)
+$(error EVALUATION_YEAR=$(EVALUATION_YEAR): expected a year of the plan period, 2021 to 2025)
+endif
+YEAR_STAMP := build/params/evaluation_year
+$(shell mkdir -p $(dir $(YEAR_STAMP)) && [ "$$(cat $(YEAR_STAMP) 2>/dev/null)" = "$(EVALUATION_YEAR)" ] || echo "$(EVALUATION_YEAR)" > $(YEAR_STAMP))
+
 ANALYSIS := $(wildcard analysis/*.py analysis/*.yml analysis/messages/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
 PROVENANCE := data/raw/provenance.yml
 PLAN_TEXT := data/raw/changji_14th_fyp_modern_services_plan.txt
@@ -84,17 +93,17 @@ data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/proces
 $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_overview.py $(SCENARIO_SUMMARIES) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/21_scenario_overview.ipynb
 
-$(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
-	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb
+$(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(YEAR_STAMP) $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb -p evaluation_year $(EVALUATION_YEAR)
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
-	$(RUN) execute $< $@ -p language zh
+	$(RUN) execute $< $@ -p language zh -p evaluation_year $(EVALUATION_YEAR)
 
 $(EXECUTED)/90_report.en.ipynb: $(REPORT_INPUTS)
-	$(RUN) execute $< $@ -p language en
+	$(RUN) execute $< $@ -p language en -p evaluation_year $(EVALUATION_YEAR)
 
 # One export process for all HTML: the reports without code, every executed notebook with
 # code, and reports/index.html linking them.
@@ -173,6 +182,11 @@ data/raw/%:
 	@echo "✖ $@: file not found; expected the raw file recorded in $(PROVENANCE) (restore it: git checkout -- $@)" >&2; exit 1
 
 # ---- working with it -----------------------------------------------------------------------
+# After appending a row to data/raw/*_bulletins.csv: show the new rows, write a stub provenance
+# entry for each unregistered page, validate every row, record the file's new hash.
+add-figure: $(VENV_STAMP) ## After appending a row to a bulletin CSV: show it, register its page (stub), validate, record the hash
+	$(PY) -m analysis.add_figure $(if $(ACCESSED),--accessed "$(ACCESSED)")
+
 # A researcher's own scenario: outputs go to reports/scenarios/<name>/, never over the report's.
 # The file name reaches the runner through the environment, unexpanded, never through a shell
 # command line; the executed notebook is exported to HTML only with HTML=1 (the export costs more

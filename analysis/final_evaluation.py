@@ -146,8 +146,7 @@ def judge_target(row: pd.Series, observations: pd.DataFrame, threshold: float,
     if year is None:
         gaps = missing_years(observations, row["indicator_id"], b + 1, final, region_code)
         if row["kind"] == "count_per_year" and len(gaps) < final - b:
-            return done("no_data", "final.reason.years_missing", first=b + 1, last=final,
-                        years=", ".join(map(str, gaps)))
+            return done("no_data", "final.reason.years_missing", first=b + 1, last=final, years=gaps)
         return done("no_data", "final.reason.no_observation", first=b + 1, final_year=final)
     if year != final:
         out.update(latest_year=year, latest_value=value)  # source and quality describe this latest value
@@ -191,7 +190,7 @@ def _judge_total(out: dict, row: pd.Series, observations: pd.DataFrame, threshol
     if gaps:
         out.update(total_status="no_data", total_missing_years=", ".join(map(str, gaps)),
                    total_reason_key="final.reason.total_missing",
-                   total_reason_params=_json({"first": b + 1, "last": final, "years": ", ".join(map(str, gaps))}))
+                   total_reason_params=_json({"first": b + 1, "last": final, "years": gaps}))
         return
     share = _num(row["alt_achieved_share"])
     if share is None:  # every year present, yet the scoreboard could not sum them (cannot happen at the final year)

@@ -61,6 +61,8 @@ def reason(key, params_json, language: str) -> str:
             shown[name] = unit_name(value, language)
         elif isinstance(value, float):
             shown[name] = number(value)
+        elif isinstance(value, list):  # years
+            shown[name] = words.text("final.list_separator", language).join(map(str, value))
         else:
             shown[name] = value
     return words.text(key, language, **shown)

@@ -140,7 +140,7 @@ def test_tourism_total_only_when_every_year_is_present(targets):
     t7 = final.loc[7]
     assert t7["status"] == "completed"                    # 2025 alone: 1.2 亿人次 ≥ 1 亿人次
     assert t7["total_status"] == "no_data" and t7["total_missing_years"] == "2022, 2024"
-    assert json.loads(t7["total_reason_params"])["years"] == "2022, 2024"
+    assert json.loads(t7["total_reason_params"])["years"] == [2022, 2024]
     full = partial + [ob("tourism_visits", 2022, 3000.0, "万人次"), ob("tourism_visits", 2024, 6000.0, "万人次")]
     t7 = judge(targets, full).loc[7]
     total = (4226.64 + 3000 + 5000 + 6000 + 12000) / 10000                    # 亿人次
