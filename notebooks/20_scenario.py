@@ -60,8 +60,9 @@ rate = plan["stated_rate"] if stated_rate == "plan" else stated_rate
 unit = catalogue.indicator(indicator)["unit"]
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 series = observations.annual_series(obs, region_code, indicator)
-if len(series) and horizon <= int(series["year"].max()):
-    raise ParameterError(f"parameter 'horizon' = {horizon}: must be after the latest actual year ({int(series['year'].max())})")
+# a horizon already published (2025 once its bulletin is out) is fine: there is nothing left to project
+if len(series) and horizon < int(series["year"].max()):
+    raise ParameterError(f"parameter 'horizon' = {horizon}: must not be before the latest actual year ({int(series['year'].max())})")
 out_dir, fig_dir = paths.resolve(output_dir), paths.resolve(figures_dir)
 style.apply_style()
 

@@ -54,7 +54,9 @@ summaries = pd.concat([pd.read_csv(paths.resolve(summaries_dir) / f"scenario_sum
 # ## 所需增速与可达增速
 
 # %%
-spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) for i, s in summaries.iterrows()}
+# an indicator whose target year is already published has no growth left to sweep
+spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) for i, s in summaries.iterrows()
+        if int(s.latest_year) < int(s.target_year)}
 rates = np.arange(sweep_from, sweep_to + sweep_step / 2, sweep_step)
 sweep = growth.sweep_required_vs_achievable(spec, rates)
 print(f"sweep of {len(rates)} rates × {len(spec)} indicators")

@@ -192,3 +192,34 @@ def test_forecast_check_without_actual_or_points_leaves_blanks():
     assert math.isnan(row["projected"]) and row["projection_reason_key"] == "final.forecast.too_few_points"
     table = forecast_check.check_projections([row])
     assert list(table.columns) == forecast_check.CHECK_COLUMNS
+
+
+def test_final_report_renders_each_language_wholly_in_itself(targets):
+    """The final report's context and template, without a kernel: Chinese without English words,
+    English without Chinese except the marked quotation of a source's own title."""
+    import re
+
+    from analysis import final_report
+
+    final = judge(targets, [ob("tertiary_value_added", 2025, 850.0), ob("gdp", 2025, 2500.0),
+                            ob("tourism_visits", 2025, 12000.0, "万人次")]).reset_index()
+    check = forecast_check.check_projections([forecast_check.check_projection(
+        series({2020: 563.51, 2021: 600.0, 2023: 704.11, 2025: 850.0}), indicator_id="tertiary_value_added",
+        unit="亿元", midterm_year=2023, final_year=2025)])
+    sources = {"made_up_test_source": {"title_zh": "测试来源", "title_en": "Test source", "url": None,
+                                       "quality": "official"},
+               "yaliqi": {"title_zh": "自媒体", "title_en": "Self-media", "url": None, "quality": "encyclopedia_blog"},
+               "cj_gov": {"title_zh": "政府网", "title_en": "Government site", "url": None, "quality": "official"}}
+    plan = {"title_zh": "昌吉回族自治州“十四五”现代服务业发展规划", "title_en": "Changji services plan"}
+    pages = {}
+    for lang in ("zh", "en"):
+        ctx = final_report.build_context(final, check, PARAMS, [2020, 2023, 2025], sources, plan, lang)
+        assert ctx["counts"] == {"completed": 2, "basically_completed": 0, "not_completed": 1, "no_data": 16}
+        pages[lang] = final_report.render(ctx)
+    visible = lambda html: re.sub(r"<[^>]+>", " ", html)  # noqa: E731
+    zh_words = set(re.findall(r"[A-Za-z]{3,}", visible(pages["zh"])))
+    assert zh_words <= {"make", "final", "data", "raw", "params", "evaluation", "yaml", "GDP"}  # commands and paths, zh_words
+    en_text = visible(re.sub(r'<cite lang="zh">.*?</cite>', "", pages["en"]))
+    assert not re.findall(r"[\u4e00-\u9fff]", en_text), re.findall(r".{20}[\u4e00-\u9fff].{20}", en_text)[:3]
+    assert 'data-target-id="1" data-status="completed"' in pages["en"]
+    assert 'data-target-id="7" data-status="completed"' in pages["zh"] and 'data-total-status="no_data"' in pages["zh"]
