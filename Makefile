@@ -13,7 +13,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KERNEL := changji-services
 VENV_STAMP := $(VENV)/.installed-$(KERNEL)
-RUN := $(PY) tools/notebook_runner.py
+# BECAUSE: the prerequisites newer than the target ($?), so each `▶` line says why it runs.
+RUN = BECAUSE="$?" $(PY) tools/notebook_runner.py
 # Fixed timestamps wherever a tool would otherwise write the build time.
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0
@@ -148,8 +149,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The single-letter flags are MAKEFLAGS' first word unless it is a long option (--no-builtin-rules).
 DRY_RUN = $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
 # $(call counted,goal): build `goal` with [k/N] progress lines and, when anything is to run, one
-# runner server for the whole build.
-counted = @export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory $(1) 2>/dev/null | grep -c "notebook_runner.py" || true); \
+# runner server for the whole build. An input touched but unchanged (same sha256 as at the last
+# successful build) first gets its recorded mtime back, so it reruns nothing (tools/input_hashes.py:
+# stdlib only, runs before the venv exists); the hashes are recorded after a build that ran something.
+HASHES = $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -S tools/input_hashes.py
+counted = @$(HASHES) restore; \
+	export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory $(1) 2>/dev/null | grep -c "notebook_runner.py" || true); \
 	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
 	trap '[ -z "$$server" ] || { kill $$server 2>/dev/null; wait $$server 2>/dev/null; } || true; rm -rf "$$PIPELINE_COUNTER" "$$build_tmp"' EXIT; \
 	if [ -z "$(DRY_RUN)" ] && ! $(MAKE) -q --no-print-directory $(1) 2>/dev/null; then \
@@ -157,7 +162,7 @@ counted = @export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory $(1) 2>/dev
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
 	fi; \
-	$(MAKE) --no-print-directory -j$(JOBS) $(1)
+	$(MAKE) --no-print-directory -j$(JOBS) $(1) && { [ ! -s "$$PIPELINE_COUNTER" ] || $(HASHES) record; }
 
 report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 	$(call counted,pipeline)

@@ -134,6 +134,20 @@ def progress() -> str:
     return f"[{k}/{total}] "
 
 
+def because(output: Path) -> str:
+    """Why Make runs this step: `` (because a, b changed)`` from the prerequisites newer than the
+    target, which Make passes in ``BECAUSE`` (its ``$?``), or `` (… does not exist yet)``."""
+    if "BECAUSE" not in os.environ:
+        return ""
+    if not output.exists():
+        return f"  (because {relative(output)} does not exist yet)"
+    newer = [relative(p) for p in os.environ["BECAUSE"].split()]
+    if not newer:
+        return ""
+    shown = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
+    return f"  (because {shown} changed)"
+
+
 def _failing_source(executed: Path, exec_count) -> str:
     """Source of the cell with execution count ``exec_count`` in an executed notebook ("" if none)."""
     import nbformat
@@ -237,7 +251,7 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.partial.ipynb")
-    print(f"{progress()}▶ {relative(src)} → {relative(out)}", flush=True)
+    print(f"{progress()}▶ {relative(src)} → {relative(out)}{because(out)}", flush=True)
     started = time.perf_counter()
     kernel_cwd = str(resolve(cwd) if cwd else ROOT)
     kernel = EarlyKernel(kernel_cwd, notebook_imports(src))
@@ -342,7 +356,8 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
 
     from analysis.files import atomic_write_text
 
-    print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index", flush=True)
+    why = because(resolve(reports[0][1])) if reports else ""
+    print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index{why}", flush=True)
     for src, dst in reports:
         to_html(src, dst, no_input=True)
     with_code = _exporter(False, "zh")
