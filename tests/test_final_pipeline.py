@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from tools.project_copy import copy_project
+from tools.project_copy import clone_copy
 
 pytestmark = pytest.mark.pipeline
 
@@ -31,11 +31,9 @@ def ran(result) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def copy(tmp_path_factory):
-    c = copy_project(tmp_path_factory.mktemp("final") / "project")
-    result = c.make("final")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return c
+def copy(built_copy, tmp_path_factory):
+    """A clone of the session's copy (built with `make final`), changed by the tests below in order."""
+    return clone_copy(built_copy, tmp_path_factory.mktemp("final") / "project")
 
 
 def test_final_on_todays_data_says_how_few_targets_can_be_judged(copy):

@@ -7,7 +7,6 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analysis import paths
 from tools import notebook_runner
 from tools.project_copy import clone_copy
 
