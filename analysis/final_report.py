@@ -138,7 +138,8 @@ def build_context(final: pd.DataFrame, check: pd.DataFrame, params: dict, data_y
         })
     level = percent(check["level"].iloc[0]) if len(check) else percent(0.8)
 
-    used = sorted({s for s in final.loc[final["actual_year"].notna(), "source_id"].dropna()
+    # every value the report shows: final-year values and the latest ones named where 2025 is missing
+    used = sorted({s for s in final.loc[final["latest_year"].notna(), "source_id"].dropna()
                    for s in str(s).split(" + ")})
     cited = []
     for sid in used:
