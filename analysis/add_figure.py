@@ -36,7 +36,8 @@ from pathlib import Path
 
 from analysis import observations, paths, provenance
 from analysis.errors import RawDataError
-from analysis.io import atomic_write_bytes, atomic_write_text
+from analysis.files import atomic_write_bytes, atomic_write_text, read_csv_rows
+from analysis.records import BULLETIN_COLUMNS
 from analysis.yaml_files import parse_yaml
 
 #: where this command keeps a copy of each recorded version of a bulletin CSV (for the diff)
@@ -198,7 +199,7 @@ def unregistered_rows(root: Path, record: dict) -> dict[str, tuple[str, str, str
                 by_title[title] = sid
     out: dict[str, tuple[str, str, str]] = {}
     for name in observations.BULLETIN_FILES:
-        for line, row in observations.read_csv_rows(root / "data" / "raw" / name, observations.BULLETIN_COLUMNS):
+        for line, row in read_csv_rows(root / "data" / "raw" / name, BULLETIN_COLUMNS):
             title = row["source_title"].strip()
             if title and title not in by_title and title not in out:
                 out[title] = (row["source_url"].strip(), f"data/raw/{name} line {line}", name)
@@ -206,7 +207,7 @@ def unregistered_rows(root: Path, record: dict) -> dict[str, tuple[str, str, str
 
 
 def _cells(cells: list[str]) -> str:
-    keep = dict(zip(observations.BULLETIN_COLUMNS, cells))
+    keep = dict(zip(BULLETIN_COLUMNS, cells))
     return " | ".join(f"{keep.get(c, '')}" for c in ("region", "year", "indicator", "value", "unit", "source_title"))
 
 
@@ -261,7 +262,7 @@ def run(root: Path = paths.ROOT, accessed: str | None = None, out=sys.stdout) ->
     for ch in changes:
         patched["files"][ch.name]["sha256"] = ch.actual_sha256
     try:
-        obs, _ = observations.build_observations(root / "data" / "raw", provenance=patched)
+        obs, _ = observations.build_observations(root / "data" / "raw", record=patched)
     except RawDataError as err:
         say(f"✖ {err}")
         say("nothing recorded: fix the row above and run make add-figure again")

@@ -1,7 +1,7 @@
 """终期评估: each 表 2 target judged on its final-year (2025) value — 已完成 / 基本完成 / 未完成 / 无数据.
 
 The final evaluation reads the mid-term scoreboard computed at the final year (the table
-:func:`analysis.evaluation.evaluate_targets` returns for ``evaluation_year = 2025``: the value
+:func:`analysis.scoreboard.evaluate_targets` returns for ``evaluation_year = 2025``: the value
 used, where it came from, the baseline and the achieved share, in the same units and by the
 same measures) and classifies each target again, by the rules of a final evaluation:
 
@@ -35,8 +35,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue, evaluation
-from analysis.parameters import check_parameter
+from analysis import catalogue, scoreboard
+from analysis.catalogue import SUBJECT_REGION
+from analysis.parameters import ParameterError, check_parameter
+from analysis.paths import PARAMS, resolve
 from analysis.yaml_files import load_yaml
 
 #: final classes in the order the summary line counts them
@@ -59,8 +61,6 @@ def load_parameters(path: str | Path | None = None) -> dict:
     Needs ``title``, ``description``, ``basically_completed_share`` (a fraction in (0, 1)) and
     ``midterm_year`` (an int, 2021–2024). Unknown keys are an error.
     """
-    from analysis.paths import PARAMS, resolve
-
     path = PARAMS / "final_evaluation.yaml" if path is None else resolve(path)
     data = load_yaml(path) or {}
     return check_parameters(data)
@@ -68,8 +68,6 @@ def load_parameters(path: str | Path | None = None) -> dict:
 
 def check_parameters(params: dict) -> dict:
     """Return ``params`` if every key is known and valid, else raise ParameterError."""
-    from analysis.parameters import ParameterError
-
     known = {"title", "description", "basically_completed_share", "midterm_year"}
     unknown = sorted(set(params) - known)
     if unknown:
@@ -97,14 +95,14 @@ def classify(achieved_share: float, threshold: float) -> str:
     return "not_completed"
 
 
-def observed_years(observations: pd.DataFrame, indicator_id: str, region_code: str = evaluation.CHANGJI) -> list[int]:
+def observed_years(observations: pd.DataFrame, indicator_id: str, region_code: str = SUBJECT_REGION) -> list[int]:
     """Years with a selected full-year value of ``indicator_id`` (the rows the scoreboard uses)."""
-    usable = evaluation.usable_observations(observations, region_code)
+    usable = scoreboard.usable_observations(observations, region_code)
     return sorted(int(y) for y in usable.loc[usable["indicator_id"] == indicator_id, "year"].unique())
 
 
 def missing_years(observations: pd.DataFrame, indicator_id: str, first: int, last: int,
-                  region_code: str = evaluation.CHANGJI) -> list[int]:
+                  region_code: str = SUBJECT_REGION) -> list[int]:
     """Years ``first``–``last`` without a selected full-year value of ``indicator_id``."""
     have = set(observed_years(observations, indicator_id, region_code))
     return [y for y in range(first, last + 1) if y not in have]
@@ -119,7 +117,7 @@ def _num(x) -> float | None:
 
 
 def judge_target(row: pd.Series, observations: pd.DataFrame, threshold: float,
-                 region_code: str = evaluation.CHANGJI) -> dict:
+                 region_code: str = SUBJECT_REGION) -> dict:
     """The final class of one target from its scoreboard row (evaluated at the final year).
 
     Returns the :data:`FINAL_COLUMNS` of that target (``total_*`` are filled only for a target
@@ -202,22 +200,22 @@ def _judge_total(out: dict, row: pd.Series, observations: pd.DataFrame, threshol
                                           "unit": row["unit"], "share": share, "threshold": threshold}))
 
 
-def judge_targets(scoreboard: pd.DataFrame, targets: pd.DataFrame, observations: pd.DataFrame, params: dict,
-                  region_code: str = evaluation.CHANGJI) -> pd.DataFrame:
+def judge_targets(board: pd.DataFrame, targets: pd.DataFrame, observations: pd.DataFrame, params: dict,
+                  region_code: str = SUBJECT_REGION) -> pd.DataFrame:
     """One row per 表 2 target (:data:`FINAL_COLUMNS`), in table order.
 
-    ``scoreboard`` is :func:`analysis.evaluation.evaluate_targets` at the final year; ``targets``
+    ``board`` is :func:`analysis.scoreboard.evaluate_targets` at the final year; ``targets``
     the parsed 表 2 (for ``may_be_five_year_total``); ``observations`` the tidy observations (for
     the years a total or a yearly count needs); ``params`` from :func:`load_parameters`.
     """
     check_parameters(params)
-    years = set(scoreboard["evaluation_year"].astype(int)) | set(scoreboard["target_year"].astype(int))
+    years = set(board["evaluation_year"].astype(int)) | set(board["target_year"].astype(int))
     if len(years) != 1:
         raise ValueError(f"the scoreboard must be evaluated at the final year (target_year); found years {sorted(years)}")
     flags = targets.set_index("target_id")["may_be_five_year_total"].astype(bool)
-    board = scoreboard.assign(may_be_five_year_total=scoreboard["target_id"].map(flags).fillna(False).astype(bool))
+    flagged = board.assign(may_be_five_year_total=board["target_id"].map(flags).fillna(False).astype(bool))
     rows = [judge_target(r, observations, float(params["basically_completed_share"]), region_code)
-            for _, r in board.iterrows()]
+            for _, r in flagged.iterrows()]
     out = pd.DataFrame.from_records(rows, columns=FINAL_COLUMNS)
     for col in ("actual_year", "latest_year"):
         out[col] = out[col].astype("Int64")
@@ -225,17 +223,17 @@ def judge_targets(scoreboard: pd.DataFrame, targets: pd.DataFrame, observations:
 
 
 def evaluate_final(targets: pd.DataFrame, observations: pd.DataFrame, params: dict,
-                   thresholds: dict | None = None, region_code: str = evaluation.CHANGJI) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   thresholds: dict | None = None, region_code: str = SUBJECT_REGION) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(final, scoreboard)``: the scoreboard at the plan's target year and its final classes.
 
-    ``thresholds`` are the mid-term ones (:func:`analysis.evaluation.load_thresholds`); they do not
+    ``thresholds`` are the mid-term ones (:func:`analysis.progress.load_thresholds`); they do not
     change any final class, only the scoreboard's own status column.
     """
     final_years = set(int(y) for y in targets["target_year"].dropna())
     if len(final_years) != 1:
         raise ValueError(f"表 2 targets must share one target year; found {sorted(final_years)}")
-    scoreboard = evaluation.evaluate_targets(targets, observations, final_years.pop(), thresholds, region_code)
-    return judge_targets(scoreboard, targets, observations, params, region_code), scoreboard
+    board = scoreboard.evaluate_targets(targets, observations, final_years.pop(), thresholds, region_code)
+    return judge_targets(board, targets, observations, params, region_code), board
 
 
 def status_counts(final: pd.DataFrame, column: str = "status") -> dict[str, int]:
@@ -244,7 +242,7 @@ def status_counts(final: pd.DataFrame, column: str = "status") -> dict[str, int]
     return {k: int(counts.get(k, 0)) for k in STATUS_ORDER}
 
 
-def data_years(observations: pd.DataFrame, region_code: str = evaluation.CHANGJI) -> list[int]:
+def data_years(observations: pd.DataFrame, region_code: str = SUBJECT_REGION) -> list[int]:
     """Years for which at least one selected full-year value of ``region_code`` exists."""
-    usable = evaluation.usable_observations(observations, region_code)
+    usable = scoreboard.usable_observations(observations, region_code)
     return sorted(int(y) for y in usable["year"].unique())

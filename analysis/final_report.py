@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import math
 
+import jinja2
 import pandas as pd
 
-from analysis import words
+from analysis import catalogue, words
 from analysis.final_evaluation import STATUS_ORDER
 from analysis.paths import TEMPLATES
 
@@ -175,15 +176,11 @@ def words_indicator(indicator_id: str, final: pd.DataFrame, language: str) -> st
     rows = final[final["indicator_id"] == indicator_id]
     if len(rows):
         return rows.iloc[0]["indicator_zh" if language == "zh" else "indicator_en"]
-    from analysis import catalogue
-
     return catalogue.indicator(indicator_id)["name_zh" if language == "zh" else "name_en"]
 
 
 def render(context: dict) -> str:
     """The report body (HTML) for a :func:`build_context` context."""
-    import jinja2
-
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "final")), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     language = context["language"]

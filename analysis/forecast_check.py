@@ -22,7 +22,9 @@ import math
 
 import pandas as pd
 
-from analysis import scenarios
+from analysis import catalogue, scenarios
+from analysis.observations import annual_series
+from analysis.yaml_files import load_yaml
 
 CHECK_COLUMNS = [
     "indicator_id", "unit", "midterm_year", "final_year", "fit_years", "n_fit", "method", "covid", "level",
@@ -96,19 +98,14 @@ def check_projections(rows: list[dict]) -> pd.DataFrame:
 def scenario_settings(path) -> dict:
     """What the check takes from a ``params/scenario_*.yaml``: indicator, region, COVID treatment,
     seed and interval level (the scenario notebook's defaults where the file leaves them out)."""
-    from analysis.yaml_files import load_yaml
-
     data = load_yaml(path) or {}
-    return {"indicator_id": data["indicator"], "region_code": str(data.get("region_code", "652300")),
+    return {"indicator_id": data["indicator"], "region_code": str(data.get("region_code", catalogue.SUBJECT_REGION)),
             "covid": data.get("covid", "none"), "seed": int(data.get("seed", 20250101)),
             "level": float(data.get("level", 0.8))}
 
 
 def check_scenarios(observations: pd.DataFrame, scenario_paths, midterm_year: int, final_year: int) -> pd.DataFrame:
     """:func:`check_projection` for every scenario file, one row each (in the order given)."""
-    from analysis import catalogue
-    from analysis.observations import annual_series
-
     rows = []
     for path in scenario_paths:
         s = scenario_settings(path)

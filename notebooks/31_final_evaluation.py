@@ -30,12 +30,12 @@ output_dir = "data/processed"
 import pandas as pd
 from IPython.display import display
 
-from analysis import evaluation, final_evaluation, forecast_check, io, paths
+from analysis import files, final_evaluation, forecast_check, paths, progress
 from analysis.parameters import check_parameter
 
 check_parameter("scenario_params", scenario_params, list)
 params = final_evaluation.load_parameters(paths.resolve(final_params_path))
-thresholds = evaluation.load_thresholds(paths.resolve(thresholds_path))
+thresholds = progress.load_thresholds(paths.resolve(thresholds_path))
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 plan_targets = pd.read_csv(paths.resolve(targets_path))
 
@@ -51,4 +51,4 @@ display(check)
 # %%
 for table, name in ((final, "final_evaluation.csv"), (check, "final_forecast_check.csv"),
                     (scoreboard, "final_scoreboard.csv")):
-    print("wrote", paths.relative(io.write_csv(table, paths.resolve(output_dir) / name)))
+    print("wrote", paths.relative(files.write_csv(table, paths.resolve(output_dir) / name)))
