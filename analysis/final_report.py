@@ -108,48 +108,10 @@ def build_context(final: pd.DataFrame, check: pd.DataFrame, params: dict, data_y
     if other:
         why.append(t("final.report.why.other", n=other, base_year=base_year))
 
-    targets = []
-    for _, r in final.sort_values("target_id").iterrows():
-        total = None
-        if isinstance(r["total_status"], str):
-            total = {"status": r["total_status"], "label": _status(r["total_status"], language),
-                     "reason": reason(r["total_reason_key"], r["total_reason_params"], language)}
-        targets.append({
-            "id": int(r["target_id"]), "indicator": r["indicator_zh"] if language == "zh" else r["indicator_en"],
-            "target": _target_text(r, language),
-            "value": number(r["actual_value"]), "share": percent(r["achieved_share"]),
-            "status": r["status"], "label": _status(r["status"], language),
-            "reason": reason(r["reason_key"], r["reason_params"], language), "total": total,
-        })
-
-    forecasts = []
-    for _, c in check.iterrows():
-        name = words_indicator(c["indicator_id"], final, language)
-        notes = [reason(c[f"{p}_reason_key"], c[f"{p}_reason_params"], language) for p in ("projection", "actual")]
-        covered = c["covered"]
-        forecasts.append({
-            "indicator": name, "unit": unit_name(c["unit"], language),
-            "fit_years": sep.join(str(c["fit_years"]).split(",")) if isinstance(c["fit_years"], str) else "—",
-            "projected": number(c["projected"]),
-            "interval": "—" if pd.isna(c["lower"]) or pd.isna(c["upper"]) else f"{number(c['lower'])} – {number(c['upper'])}",
-            "actual": number(c["actual"]),
-            "error": "—" if pd.isna(c["error"]) else f"{number(c['error'])} ({c['error_pct']:+.1f}%)",
-            "covered": "—" if pd.isna(covered) else t("final.yes" if bool(covered) else "final.no"),
-            "note": t("final.sentence_separator").join(n for n in notes if n),
-        })
+    targets = _target_rows(final, language)
+    forecasts = _forecast_rows(check, final, language)
     level = percent(check["level"].iloc[0]) if len(check) else percent(0.8)
-
-    # every value the report shows: final-year values and the latest ones named where 2025 is missing
-    used = sorted({s for s in final.loc[final["latest_year"].notna(), "source_id"].dropna()
-                   for s in str(s).split(" + ")})
-    cited = []
-    for sid in used:
-        src = sources.get(sid)
-        if src is None:
-            raise KeyError(f"source {sid!r} used in the final evaluation is not registered in provenance.yml")
-        cited.append({"id": sid, "title_zh": src.get("title_zh"), "title_en": src.get("title_en"),
-                      "url": src.get("url"), "accessed": src.get("accessed"),
-                      "quality": t(f"final.quality.{src['quality']}")})
+    cited = _cited_sources(final, sources, language)
 
     plan_title = plan_source["title_zh"] if language == "zh" else plan_source["title_en"]
     threshold = percent(params["basically_completed_share"])
@@ -169,6 +131,59 @@ def build_context(final: pd.DataFrame, check: pd.DataFrame, params: dict, data_y
                             level=level),
         "level": level, "midterm_year": int(params["midterm_year"]),
     }
+
+
+def _target_rows(final: pd.DataFrame, language: str) -> list[dict]:
+    """One row of the targets table per 表 2 target, by target id."""
+    rows = []
+    for _, r in final.sort_values("target_id").iterrows():
+        total = None
+        if isinstance(r["total_status"], str):
+            total = {"status": r["total_status"], "label": _status(r["total_status"], language),
+                     "reason": reason(r["total_reason_key"], r["total_reason_params"], language)}
+        rows.append({
+            "id": int(r["target_id"]), "indicator": r["indicator_zh"] if language == "zh" else r["indicator_en"],
+            "target": _target_text(r, language),
+            "value": number(r["actual_value"]), "share": percent(r["achieved_share"]),
+            "status": r["status"], "label": _status(r["status"], language),
+            "reason": reason(r["reason_key"], r["reason_params"], language), "total": total,
+        })
+    return rows
+
+
+def _forecast_rows(check: pd.DataFrame, final: pd.DataFrame, language: str) -> list[dict]:
+    """One row of the forecast-check table per scenario indicator."""
+    sep = words.text("final.list_separator", language)
+    rows = []
+    for _, c in check.iterrows():
+        notes = [reason(c[f"{p}_reason_key"], c[f"{p}_reason_params"], language) for p in ("projection", "actual")]
+        covered = c["covered"]
+        rows.append({
+            "indicator": words_indicator(c["indicator_id"], final, language), "unit": unit_name(c["unit"], language),
+            "fit_years": sep.join(str(c["fit_years"]).split(",")) if isinstance(c["fit_years"], str) else "—",
+            "projected": number(c["projected"]),
+            "interval": "—" if pd.isna(c["lower"]) or pd.isna(c["upper"]) else f"{number(c['lower'])} – {number(c['upper'])}",
+            "actual": number(c["actual"]),
+            "error": "—" if pd.isna(c["error"]) else f"{number(c['error'])} ({c['error_pct']:+.1f}%)",
+            "covered": "—" if pd.isna(covered) else words.text("final.yes" if bool(covered) else "final.no", language),
+            "note": words.text("final.sentence_separator", language).join(n for n in notes if n),
+        })
+    return rows
+
+
+def _cited_sources(final: pd.DataFrame, sources: dict, language: str) -> list[dict]:
+    """The sources of every value the report shows: final-year values and the latest ones named
+    where 2025 is missing (a combined share names both of its sources)."""
+    used = sorted({s for s in final.loc[final["latest_year"].notna(), "source_id"].dropna() for s in str(s).split(" + ")})
+    cited = []
+    for sid in used:
+        src = sources.get(sid)
+        if src is None:
+            raise KeyError(f"source {sid!r} used in the final evaluation is not registered in provenance.yml")
+        cited.append({"id": sid, "title_zh": src.get("title_zh"), "title_en": src.get("title_en"),
+                      "url": src.get("url"), "accessed": src.get("accessed"),
+                      "quality": words.text(f"final.quality.{src['quality']}", language)})
+    return cited
 
 
 def words_indicator(indicator_id: str, final: pd.DataFrame, language: str) -> str:
