@@ -417,7 +417,8 @@ def test_interrupted_make_report_finishes_correctly_on_the_next_run(built_copy, 
         assert not run["stray"], f"{name}: processes still running after make was stopped: {run['stray']}"
 
     # 4. run again: it finishes, and what it made is complete and the same as an uninterrupted build
-    result = copy.make("report", "JOBS=2")
+    #    (the session's build is `make final`: the mid-term and, beside it, the final evaluation)
+    result = copy.make("final", "JOBS=2")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     leftovers = [p.relative_to(copy.root).as_posix() for p in copy.root.rglob("*")
                  if ".partial." in p.name or p.name.endswith(".tmp")]
@@ -429,6 +430,6 @@ def test_interrupted_make_report_finishes_correctly_on_the_next_run(built_copy, 
     assert [k for k in built if now[k] != built[k]] == []
 
     # 5. and the run after that executes nothing
-    again = copy.make("report")
+    again = copy.make("final")
     assert again.returncode == 0 and "▶" not in again.stdout, again.stdout
     assert up_to_date(copy)
