@@ -27,6 +27,7 @@ COMPARISON := data/processed/bureau_comparison_2020.csv
 COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
 COMPARISON_FIGURES := $(foreach f,tertiary_value_added tertiary_share retail trade,figures/comparison_2020_$(f).png)
 RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulletins.csv data/raw/plan_text_observations.csv
+TRUST_RULES := data/raw/observation_rules.yml data/raw/data_notes.md
 OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
 SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
 SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
@@ -34,6 +35,8 @@ SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenar
   $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(SCENARIO_IDS:%=figures/scenario_%.png)
 OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv figures/sweep_required_vs_achievable.png
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
+ROBUSTNESS := data/processed/robustness.csv data/processed/conclusion_caveats.csv
+MESSAGES := $(wildcard analysis/messages/*.yml)
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
@@ -67,7 +70,7 @@ $(COMPARISON) $(COMPARISON_CHECKS) $(EXECUTED)/01_clean_bureau_comparison.ipynb 
 $(COMPARISON_FIGURES) $(EXECUTED)/02_compare_2020.ipynb &: notebooks/02_compare_2020.py $(COMPARISON) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/02_compare_2020.ipynb -p comparison_path $(COMPARISON) -p figures_dir figures
 
-$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(TRUST_RULES) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/10_clean_observations.ipynb
 
 # One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
@@ -81,8 +84,13 @@ $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_over
 $(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb
 
+# Each status and scenario recomputed on official figures only and without pre-revision figures,
+# with the weakest source and the caveats each rests on (analysis/trust.py).
+$(ROBUSTNESS) $(EXECUTED)/40_robustness.ipynb &: notebooks/40_robustness.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(MESSAGES) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/40_robustness.ipynb
+
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(MESSAGES) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh
@@ -94,7 +102,7 @@ $(EXECUTED)/90_report.en.ipynb: $(REPORT_INPUTS)
 # code, and reports/index.html linking them.
 EXECUTED_NOTEBOOKS := $(EXECUTED)/01_clean_bureau_comparison.ipynb $(EXECUTED)/02_compare_2020.ipynb \
   $(EXECUTED)/10_clean_observations.ipynb $(SCENARIO_IDS:%=$(EXECUTED)/20_scenario_%.ipynb) \
-  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
+  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/40_robustness.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
 
 $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \
@@ -125,7 +133,7 @@ report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, ind
 # grouped targets GNU Make 4.3 would otherwise delete the *other* targets of a failed or
 # interrupted rule, which the recipe had not touched, destroying the previous run's outputs.)
 .PRECIOUS: $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(OBSERVATIONS) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX)
 
 pipeline: $(REPORT) $(REPORT_EN) $(INDEX)
 
