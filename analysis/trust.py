@@ -526,9 +526,10 @@ def caveat_messages(caveat_rows: pd.DataFrame) -> list[tuple[str, tuple[str, dic
 def sensitivity_messages(row: pd.Series) -> list[tuple[str, str, dict]]:
     """``[(variant, key, params), …]``: what each variant changes for one robustness row.
 
-    ``params`` hold raw values (status keys, fractions); :func:`describe` formats them. Too few
-    points to fit a trend is said once — for all data (variant ``all``) when even all data have
-    too few, else for the variant — instead of listing the trend and probability not computed.
+    ``params`` hold raw values (status keys, fractions); :func:`describe` formats them. Per
+    variant the status comes first. Too few points to fit a trend is said once — for all data
+    (variant ``all``) when even all data have too few, else for the variant — instead of
+    listing the trend and probability that could not be computed.
     """
     out = []
     too_few_all = str(row.get("too_few")) == "True"
@@ -536,16 +537,16 @@ def sensitivity_messages(row: pd.Series) -> list[tuple[str, str, dict]]:
         out.append(("all", "trust.sensitivity.too_few_all", {"n": int(row["n_points"])}))
     for v in VARIANTS:
         too_few = str(row.get(f"too_few_{v}")) == "True"
+        params = {"status": row["status"], "variant_status": row[f"status_{v}"], "rate": row["trend_rate"],
+                  "variant_rate": row[f"trend_rate_{v}"], "probability": row["probability"],
+                  "variant_probability": row[f"probability_{v}"]}
+        changes = row.get(f"changes_{v}")
+        changes = changes.split(";") if isinstance(changes, str) and changes else []
+        out += [(v, f"trust.sensitivity.{c}", params) for c in changes if c.startswith("status")]
         if too_few and not (too_few_all and row[f"n_points_{v}"] == row["n_points"]):
             out.append((v, "trust.sensitivity.too_few", {"n": int(row[f"n_points_{v}"])}))
-        changes = row.get(f"changes_{v}")
-        for change in (changes.split(";") if isinstance(changes, str) and changes else []):
-            if too_few and change in ("trend_rate_missing", "probability_missing"):
-                continue
-            out.append((v, f"trust.sensitivity.{change}", {
-                "status": row["status"], "variant_status": row[f"status_{v}"], "rate": row["trend_rate"],
-                "variant_rate": row[f"trend_rate_{v}"], "probability": row["probability"],
-                "variant_probability": row[f"probability_{v}"]}))
+        out += [(v, f"trust.sensitivity.{c}", params) for c in changes
+                if not c.startswith("status") and not (too_few and c.endswith("_missing"))]
     return out
 
 
@@ -589,7 +590,7 @@ def describe(row: pd.Series, caveat_rows: pd.DataFrame, language: str) -> dict[s
                 shown[k] = fmt_pct(float(shown[k]), 0)
         sens.append(t(key, **shown))
     nothing_judged = all(row.get(c) == "no_data" for c in ("status", "status_official", "status_post_census")) \
-        and not row.get("scenario_id")
+        and not (isinstance(row.get("scenario_id"), str) and row.get("scenario_id"))
     if sens:
         sensitivity = sep.join(sens)
     else:
@@ -601,3 +602,64 @@ def trust_line(robust: pd.DataFrame, language: str) -> str:
     """The summary's trust line: judged targets by the weakest quality of their status."""
     counts = trust_counts(robust)
     return words.text("trust.summary_line", language, judged=sum(counts.values()), **counts)
+
+
+def target_words(robust: pd.DataFrame, caveat_rows: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Per target (index ``target_id``): ``quality``, ``caveats``, ``sensitivity`` in ``language``
+    (:func:`describe` of every robustness row), to put beside each status or projection."""
+    rows = {int(r["target_id"]): describe(r, caveat_rows[caveat_rows["target_id"] == r["target_id"]], language)
+            for _, r in robust.iterrows()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["quality", "caveats", "sensitivity"]).rename_axis("target_id")
+
+
+def series_caveat_text(observations: pd.DataFrame, region_code: str, indicator_id: str, evaluation_year: int,
+                       language: str) -> str:
+    """The caveats of one annual series (its weakest source first), in ``language``, for a
+    notebook or a caption that uses the series; ``missing_value`` when the series is empty."""
+    pts = series_points(observations, region_code, indicator_id)
+    if pts.empty:
+        return words.text("missing_value", language)
+    rows = pd.DataFrame([{"target_id": 0, "part": "trend", **c} for c in caveats(pts, observations, region_code, evaluation_year)],
+                        columns=CAVEAT_COLUMNS)
+    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
+    row = pd.Series({"weakest_quality": weakest_quality(pts["quality"]), "status": None, "scenario_id": indicator_id})
+    text = describe(row, rows, language)
+    return t("trust.list_separator").join(x for x in (text["quality"], text["caveats"]) if x)
+
+
+def robustness_display(robust: pd.DataFrame, caveat_rows: pd.DataFrame, progress: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The robustness table as the report shows it, headers and cells in ``language``.
+
+    One row per target (none dropped): target, weakest source, status / trend points / trend rate /
+    probability of reaching the target each as ``all / official only / without pre-revision``,
+    caveats and what the variants change. ``progress`` is ``target_progress.csv`` (for names).
+    """
+    from analysis.report import fmt_pct
+
+    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
+    dash = t("missing_value")
+    names = progress.set_index("target_id")["indicator_zh" if language == "zh" else "indicator_en"]
+    described = target_words(robust, caveat_rows, language)
+
+    def triple(r, column, fmt):
+        return t("trust.triple", **{k: fmt(r[c]) for k, c in (("all", column), ("official", f"{column}_official"),
+                                                               ("post_census", f"{column}_post_census"))})
+
+    def count(v):
+        return dash if pd.isna(v) else str(int(v))
+
+    rows = []
+    for _, r in robust.iterrows():
+        tid = int(r["target_id"])
+        has_trend = bool(r["scenario_id"]) and isinstance(r["scenario_id"], str)
+        rows.append({
+            t("trust.column.target"): f"{tid}. {names.get(tid, r['indicator_id'])}",
+            t("trust.column.quality"): t(quality_message(r["weakest_quality"] if isinstance(r["weakest_quality"], str) else None)),
+            t("trust.column.status"): triple(r, "status", lambda v: _status_label(v, language)),
+            t("trust.column.points"): triple(r, "n_points", count) if has_trend else dash,
+            t("trust.column.trend_rate"): triple(r, "trend_rate", fmt_pct) if has_trend else dash,
+            t("trust.column.probability"): triple(r, "probability", lambda v: fmt_pct(v, 0)) if has_trend else dash,
+            t("trust.column.caveats"): described.loc[tid, "caveats"] or dash,
+            t("trust.column.sensitivity"): described.loc[tid, "sensitivity"],
+        })
+    return pd.DataFrame(rows)
