@@ -555,6 +555,21 @@ def _status_label(key, language: str) -> str:
     return labels.get(key, words.text("missing_value", language))
 
 
+def _quality_and_caveats(weakest: str | None, caveat_rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
+    """“weakest source: …” and one “part: caveat” text per caveat row, in ``language``."""
+    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
+
+    def years(text: str) -> str:
+        return t("trust.year_separator").join(y for y in text.split(",") if y)
+
+    quality = t("trust.rests_on", quality=t(quality_message(weakest if isinstance(weakest, str) else None)))
+    cav = []
+    for part, (key, params) in caveat_messages(caveat_rows):
+        params = {k: years(v) if v and v.replace(",", "").isdigit() else v for k, v in params.items()}
+        cav.append(t("trust.with_part", part=t(f"trust.part.{part}"), text=t(key, **params)))
+    return quality, cav
+
+
 def describe(row: pd.Series, caveat_rows: pd.DataFrame, language: str) -> dict[str, str]:
     """The words shown beside one target's status or projection, in ``language``.
 
@@ -565,15 +580,7 @@ def describe(row: pd.Series, caveat_rows: pd.DataFrame, language: str) -> dict[s
 
     t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
     sep = t("trust.list_separator")
-
-    def years(text: str) -> str:
-        return t("trust.year_separator").join(y for y in text.split(",") if y)
-
-    quality = t("trust.rests_on", quality=t(quality_message(row.get("weakest_quality"))))
-    cav = []
-    for part, (key, params) in caveat_messages(caveat_rows):
-        params = {k: years(v) if v and v.replace(",", "").isdigit() else v for k, v in params.items()}
-        cav.append(t("trust.with_part", part=t(f"trust.part.{part}"), text=t(key, **params)))
+    quality, cav = _quality_and_caveats(row.get("weakest_quality"), caveat_rows, language)
     sens = []
     for variant, key, params in sensitivity_messages(row):
         shown = dict(params)
@@ -621,10 +628,8 @@ def series_caveat_text(observations: pd.DataFrame, region_code: str, indicator_i
         return words.text("missing_value", language)
     rows = pd.DataFrame([{"target_id": 0, "part": "trend", **c} for c in caveats(pts, observations, region_code, evaluation_year)],
                         columns=CAVEAT_COLUMNS)
-    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
-    row = pd.Series({"weakest_quality": weakest_quality(pts["quality"]), "status": None, "scenario_id": indicator_id})
-    text = describe(row, rows, language)
-    return t("trust.list_separator").join(x for x in (text["quality"], text["caveats"]) if x)
+    quality, cav = _quality_and_caveats(weakest_quality(pts["quality"]), rows, language)
+    return words.text("trust.list_separator", language).join([quality, *cav])
 
 
 def robustness_display(robust: pd.DataFrame, caveat_rows: pd.DataFrame, progress: pd.DataFrame, language: str) -> pd.DataFrame:

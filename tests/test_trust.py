@@ -238,3 +238,26 @@ def test_real_target_1_names_its_weakest_source_and_the_2018_vintage(real, rules
     # only the plan's 2015 and 2020 figures are official: no official figure after 2020 to judge the status
     assert row["status_official"] == "no_data" and "status_unjudged" in row["changes_official"]
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in en["caveats"] + en["sensitivity"] + en["quality"])
+
+
+def test_a_series_used_in_a_notebook_is_flagged_in_its_language(rules):
+    obs = trust.annotate(tertiary(), rules)
+    zh = trust.series_caveat_text(obs, "652300", "tertiary_value_added", 2025, "zh")
+    en = trust.series_caveat_text(obs, "652300", "tertiary_value_added", 2025, "en")
+    assert zh.startswith("最弱依据：百科、博客或自媒体；趋势：2018 年数据早于 2018 年经济普查修订")
+    assert en.startswith("weakest source: encyclopedia, blog or self-media page; trend: the 2018 figures predate")
+    assert trust.series_caveat_text(obs, "652300", "tourism_visits", 2025, "en") == "—"
+
+
+def test_the_robustness_table_as_shown_keeps_every_target_in_one_language(real, rules, plan_targets):
+    s = summary("tertiary_value_added", 830.0, 0.08)
+    robust, cav = trust.robustness(plan_targets, real, {"tertiary_value_added": s}, 2023, evaluation.load_thresholds(), rules)
+    progress = evaluation.evaluate_targets(plan_targets, real, 2023, evaluation.load_thresholds())
+    en = trust.robustness_display(robust, cav, progress, "en")
+    zh = trust.robustness_display(robust, cav, progress, "zh")
+    assert len(en) == len(zh) == 19
+    first = en.iloc[0]
+    assert first["status"] == "broadly as expected / no data / broadly as expected"
+    assert first["trend points"] == "4 / 2 / 3"
+    assert not any("\u4e00" <= ch <= "\u9fff" for col in en.columns for cell in en[col] for ch in str(cell))
+    assert zh.iloc[0]["状态"] == "基本符合预期 / 无数据 / 基本符合预期"
