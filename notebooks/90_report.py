@@ -106,7 +106,8 @@ findings = [
       f"The plan contradicts itself on retail: {fmt(retail['base_value'])} → {fmt(retail['target'], 0)} 亿元 needs "
       f"{pct(retail_audit['recomputed'])} a year, not the stated {pct(retail['stated_rate'])} (which reaches only "
       f"{fmt(retail['plan_value_at_target_year'])}). Actual {int(retail['latest_year'])}: {fmt(retail['latest_value'])}; "
-      f"{pct(retail['required_rate'])} a year is needed from there."),
+      f"{pct(retail['required_rate'])} a year is needed from there.")
+    + t("（", " (") + rests_on(scenario_target["retail_sales_total"]) + t("）", ")"),
     t(f"三产占 GDP 比重 {int(share_row['actual_year'])} 年为 {fmt(share_row['actual_value'], 1)}%（2020 年 {fmt(share_row['baseline_value'], 1)}%，"
       f"目标 {fmt(share_row['target_value'], 0)}% 以上）：{share_row['status_zh']}——工业增长更快，服务业比重下降。",
       f"The tertiary share of GDP was {fmt(share_row['actual_value'], 1)}% in {int(share_row['actual_year'])} (2020: "
@@ -115,7 +116,8 @@ findings = [
     t(f"旅游目标（1 亿人次、1000 亿元）可读作 2025 年当年值或 2021–2025 年累计值；“十三五”对应数字是五年累计。"
       f"目前只有 2021 年全年数据，两种读法的含义见“增长情景”。",
       "The tourism targets can mean 2025 alone or the 2021–2025 total (the 13th-plan figures beside them are five-year "
-      "totals); only 2021 has a full-year figure so far — see the scenarios for what each reading implies."),
+      "totals); only 2021 has a full-year figure so far — see the scenarios for what each reading implies.")
+    + t("（", " (") + rests_on(scenario_target["tourism_visits"]) + t("）", ")"),
     t(f"{len(no_data)} 项目标没有可用数据（列为“无数据”，并说明所需数据）。",
       f"{len(no_data)} targets have no usable data (listed as no data, with the data that would be needed)."),
 ]
