@@ -563,10 +563,13 @@ def _quality_and_caveats(weakest: str | None, caveat_rows: pd.DataFrame, languag
         return t("trust.year_separator").join(y for y in text.split(",") if y)
 
     quality = t("trust.rests_on", quality=t(quality_message(weakest if isinstance(weakest, str) else None)))
-    cav = []
+    cav, parts_of = [], {}
     for part, (key, params) in caveat_messages(caveat_rows):
         params = {k: years(v) if v and v.replace(",", "").isdigit() else v for k, v in params.items()}
-        cav.append(t("trust.with_part", part=t(f"trust.part.{part}"), text=t(key, **params)))
+        text = t(key, **params)
+        parts_of.setdefault(text, []).append(part)
+    for text, parts in parts_of.items():  # a caveat of both the status and the trend is said once
+        cav.append(text if len(set(parts)) > 1 else t("trust.with_part", part=t(f"trust.part.{parts[0]}"), text=text))
     return quality, cav
 
 

@@ -84,6 +84,8 @@ def test_robustness_table_lists_every_target_and_says_when_points_are_too_few(ed
     assert len(en) == 19
     tourism = next(r for r in en if r[0].startswith("7."))
     assert "only 1 annual point(s): no trend can be fitted" in " ".join(tourism)
+    # a caveat of both the status and the trend is said once
+    assert " ".join(tourism).count("partial-period figures for 2023 are not used as annual values") == 1
     for r in en:
         assert not any("\u4e00" <= ch <= "\u9fff" for cell in r for ch in cell), r
 
