@@ -162,7 +162,8 @@ parts = [report.heading("scenarios", SECTIONS[2][1]),
 rows = []
 for n, (ind, s) in enumerate(summaries.items(), start=1):
     unit = s["unit"]
-    parts.append(report.figure_html(fig_dir / f"scenario_{ind}.png", t(f"图 {n}：{s['title']}", f"Figure {n}: {s['title_en']}"),
+    parts.append(report.figure_html(fig_dir / f"scenario_{ind}.png", t(f"图 {n}：{s['title']}", f"Figure {n}: {s['title_en']}")
+                                    + w("trust.list_separator") + trust.series_caveat_text(obs, CJ, ind, evaluation_year, language),
                                     t("实际值：", "actuals: ") + s["series_sources"] + "；" + t("目标：", "target: ") + plan_cite + " 表 2"))
     rows.append({t("指标", "indicator"): ind_name(ind), t("单位", "unit"): unit, t("最新实际", "latest actual"): f"{fmt(s['latest_value'])} ({int(s['latest_year'])})",
                  t("2025 年目标", "2025 target"): fmt(s["target"]), t("规划增速", "stated rate"): pct(s["stated_rate"]),
