@@ -616,10 +616,17 @@ def trust_line(robust: pd.DataFrame, language: str) -> str:
 
 def target_words(robust: pd.DataFrame, caveat_rows: pd.DataFrame, language: str) -> pd.DataFrame:
     """Per target (index ``target_id``): ``quality``, ``caveats``, ``sensitivity`` in ``language``
-    (:func:`describe` of every robustness row), to put beside each status or projection."""
-    rows = {int(r["target_id"]): describe(r, caveat_rows[caveat_rows["target_id"] == r["target_id"]], language)
-            for _, r in robust.iterrows()}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["quality", "caveats", "sensitivity"]).rename_axis("target_id")
+    (:func:`describe` of every robustness row), and ``summary``, the three in one text to put
+    beside a status or projection (``missing_value`` for a target that rests on nothing)."""
+    missing = words.text("missing_value", language)
+    sep = words.text("trust.list_separator", language)
+    rows = {}
+    for _, r in robust.iterrows():
+        d = describe(r, caveat_rows[caveat_rows["target_id"] == r["target_id"]], language)
+        rests = isinstance(r.get("weakest_quality"), str)
+        parts = [d["quality"] if rests else "", d["caveats"], d["sensitivity"] if d["sensitivity"] != missing else ""]
+        rows[int(r["target_id"])] = {**d, "summary": sep.join(p for p in parts if p) or missing}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["quality", "caveats", "sensitivity", "summary"]).rename_axis("target_id")
 
 
 def series_caveat_text(observations: pd.DataFrame, region_code: str, indicator_id: str, evaluation_year: int,

@@ -51,8 +51,7 @@ scenario_target = robust.dropna(subset=["scenario_id"]).set_index("scenario_id")
 
 def rests_on(target_id: int) -> str:
     """“weakest source …; caveats; sensitivity” for one target, in the report's language."""
-    r = trusted.loc[int(target_id)]
-    return w("trust.list_separator").join(x for x in (r["quality"], r["caveats"], r["sensitivity"]) if x)
+    return trusted.loc[int(target_id), "summary"]
 
 summaries = {i: read(f"scenario_summary_{i}.csv").iloc[0] for i in scenarios.SCENARIO_INDICATORS}
 prov = provenance.load_provenance()
@@ -171,9 +170,7 @@ for n, (ind, s) in enumerate(summaries.items(), start=1):
                  t("趋势 2025 年值", "trend 2025"): fmt(s["trend_value"]), t("80% 区间", "80% interval"): f"{fmt(s['trend_lower'])}–{fmt(s['trend_upper'])}",
                  t("达标概率", "P(target)"): pct(s["probability_of_target"], 0), t("压力情景 2025", "stress 2025"): fmt(s["stress_value"]),
                  t("说明", "notes"): s["notes"] if isinstance(s["notes"], str) else "",
-                 w("trust.column.quality"): trusted.loc[scenario_target[ind], "quality"],
-                 w("trust.column.caveats"): trusted.loc[scenario_target[ind], "caveats"] or w("missing_value"),
-                 w("trust.column.sensitivity"): trusted.loc[scenario_target[ind], "sensitivity"]})
+                 w("trust.column.trust"): rests_on(scenario_target[ind])})
 parts.append(report.table_html(pd.DataFrame(rows), t("表 C：各指标情景摘要", "Table C: scenario summary"), "data/processed/scenario_summary_*.csv"))
 for ind in summaries:  # targets the plan leaves open to two readings (tourism) have a readings table
     r = read(f"target_readings_{ind}.csv")
@@ -216,9 +213,7 @@ shown = pd.DataFrame({
     t("最新值", "latest"): [("—" if pd.isna(v) else f"{fmt(v)} ({int(y)})") for v, y in zip(sb["actual_value"], sb["actual_year"])],
     t("完成进度", "achieved"): sb["achieved_share"].map(lambda v: pct(v, 0)), t("序时进度", "time elapsed"): sb["elapsed_share"].map(lambda v: pct(v, 0)),
     t("状态", "status"): sb[status_col],
-    w("trust.column.quality"): sb["target_id"].map(trusted["quality"]),
-    w("trust.column.caveats"): sb["target_id"].map(trusted["caveats"]).replace("", w("missing_value")),
-    w("trust.column.sensitivity"): sb["target_id"].map(trusted["sensitivity"]),
+    w("trust.column.trust"): sb["target_id"].map(trusted["summary"]),
     t("说明 / 所需数据", "note / data needed"): [(dn if isinstance(dn, str) else (n if isinstance(n, str) else "")) for dn, n in
                                             zip(sb["data_needed_zh" if zh else "data_needed"], sb["note"])],
 })
