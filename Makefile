@@ -36,7 +36,6 @@ SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenar
 OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv figures/sweep_required_vs_achievable.png
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
 ROBUSTNESS := data/processed/robustness.csv data/processed/conclusion_caveats.csv
-MESSAGES := $(wildcard analysis/messages/*.yml)
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
@@ -86,11 +85,11 @@ $(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py para
 
 # Each status and scenario recomputed on official figures only and without pre-revision figures,
 # with the weakest source and the caveats each rests on (analysis/trust.py).
-$(ROBUSTNESS) $(EXECUTED)/40_robustness.ipynb &: notebooks/40_robustness.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(MESSAGES) $(VENV_STAMP)
+$(ROBUSTNESS) $(EXECUTED)/40_robustness.ipynb &: notebooks/40_robustness.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/40_robustness.ipynb
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(MESSAGES) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh

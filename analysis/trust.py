@@ -14,7 +14,7 @@ sensitivity check that recomputes every status and scenario without the weakest 
    weakest quality (:func:`weakest_quality`) and their caveats (:func:`caveats`: a vintage break,
    vintages or coverages that differ or are not stated, partial periods left out, preliminary
    figures) can be shown beside the result.
-3. **Sensitivity** (:func:`robustness`): each status (:func:`analysis.evaluation.evaluate_targets`)
+3. **Sensitivity** (:func:`robustness`): each status (:func:`analysis.scoreboard.evaluate_targets`)
    and each scenario (:func:`analysis.scenarios.build_scenarios`, with the parameters recorded in
    its ``scenario_summary_*.csv``) recomputed on the variants of :data:`VARIANTS` — (a) official
    and official-reprint points only, (b) without pre-revision points. A change of status, of the
@@ -37,9 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue, evaluation, paths, provenance, scenarios, words
+from analysis import catalogue, paths, progress, provenance, records, scenarios, scoreboard, words
 from analysis.errors import RawDataError
-from analysis.io import read_utf8_text
+from analysis.files import read_csv_rows, read_utf8_text
 from analysis.yaml_files import load_yaml
 
 __all__ = [
@@ -60,7 +60,7 @@ FIELDS = {"vintage": ("vintage", VINTAGES), "coverage_xpcc6": ("coverage_xpcc6",
 TRUST_COLUMNS = ["vintage", "vintage_rule", "release_stage", "release_stage_rule", "coverage_xpcc6", "coverage_xpcc6_rule"]
 #: best first (provenance.QUALITY_FLAGS); the plan's own baseline counts as official
 QUALITY_ORDER = tuple(provenance.QUALITY_FLAGS)
-PLAN_SOURCE_ID = "cj_plan_2022_97"
+PLAN_SOURCE_ID = provenance.PLAN_SOURCE_ID
 #: the sensitivity variants: name → what is left out
 VARIANTS = ("official", "post_census")
 #: a variant's trend rate differing by more than this (1 percentage point a year) is flagged
@@ -196,17 +196,15 @@ def raw_row_texts(observations: pd.DataFrame, root: str | Path = paths.ROOT) -> 
     """``(raw_file, raw_row) → the words of that raw row`` (every cell joined), for the files cited.
 
     ``raw_file`` is as in the observations table (relative to ``root``); rows are read with
-    :func:`analysis.observations.read_csv_rows`, so line numbers agree with ``raw_row``.
+    :func:`analysis.files.read_csv_rows`, so line numbers agree with ``raw_row``.
     """
-    from analysis import observations as obs_mod
-
-    columns = {**{n: obs_mod.BULLETIN_COLUMNS for n in obs_mod.BULLETIN_FILES},
-               obs_mod.PLAN_OBSERVATIONS_FILE: obs_mod.PLAN_COLUMNS}
+    columns = {**{p.name: records.BULLETIN_COLUMNS for p in paths.BULLETINS},
+               paths.PLAN_OBSERVATIONS.name: records.PLAN_COLUMNS}
     out: dict[tuple[str, int], str] = {}
     for raw_file in sorted(set(observations["raw_file"])):
         if Path(raw_file).name not in columns:
             continue
-        for line, row in obs_mod.read_csv_rows(Path(root) / raw_file, columns[Path(raw_file).name]):
+        for line, row in read_csv_rows(Path(root) / raw_file, columns[Path(raw_file).name]):
             out[(raw_file, line)] = " ".join(str(v) for v in row.values())
     return out
 
@@ -297,7 +295,7 @@ POINT_COLUMNS = ["part", "indicator_id", "year", "period", "source_id", "quality
 
 
 def _annual(observations: pd.DataFrame, region_code: str, indicator_ids) -> pd.DataFrame:
-    usable = evaluation.usable_observations(observations, region_code)
+    usable = scoreboard.usable_observations(observations, region_code)
     return usable[usable["indicator_id"].isin(list(indicator_ids))]
 
 
@@ -313,10 +311,10 @@ def _plan_baseline_point(row: pd.Series, rules: list[Rule], region_code: str) ->
 
 
 def status_points(row: pd.Series, observations: pd.DataFrame, rules: list[Rule],
-                  region_code: str = evaluation.CHANGJI) -> pd.DataFrame:
+                  region_code: str = catalogue.SUBJECT_REGION) -> pd.DataFrame:
     """The points a scoreboard row's status rests on (:data:`POINT_COLUMNS`).
 
-    ``row`` is a row of :func:`analysis.evaluation.evaluate_targets`. The latest value (or every
+    ``row`` is a row of :func:`analysis.scoreboard.evaluate_targets`. The latest value (or every
     year summed, for cumulative and five-year-total readings; the numerator and GDP, for a share
     recomputed from them) and the base-year value: the plan's stated one (official) or the
     observed one, as ``baseline_origin`` says. Empty for a target without data.
@@ -441,7 +439,7 @@ def _changes(full: dict, var: dict) -> list[str]:
 
 def robustness(plan_targets: pd.DataFrame, observations: pd.DataFrame, scenario_summaries: dict[str, pd.Series],
                evaluation_year: int, thresholds: dict, rules: list[Rule],
-               region_code: str = evaluation.CHANGJI) -> tuple[pd.DataFrame, pd.DataFrame]:
+               region_code: str = catalogue.SUBJECT_REGION) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(robustness, caveats)``: every target's status and its scenario, on all data and per variant.
 
     ``observations`` carry :data:`TRUST_COLUMNS` (:func:`annotate`); ``scenario_summaries`` maps
@@ -454,7 +452,7 @@ def robustness(plan_targets: pd.DataFrame, observations: pd.DataFrame, scenario_
     table (:data:`CAVEAT_COLUMNS`) has one row per caveat and part (``status`` or ``trend``).
     """
     tables = {"all": observations, **{v: variant_observations(observations, v) for v in VARIANTS}}
-    evaluated = {k: evaluation.evaluate_targets(plan_targets, o, evaluation_year, thresholds, region_code).set_index("target_id")
+    evaluated = {k: scoreboard.evaluate_targets(plan_targets, o, evaluation_year, thresholds, region_code).set_index("target_id")
                  for k, o in tables.items()}
     by_target = {}
     for ind in scenario_summaries:
@@ -551,7 +549,7 @@ def sensitivity_messages(row: pd.Series) -> list[tuple[str, str, dict]]:
 
 
 def _status_label(key, language: str) -> str:
-    labels = evaluation.STATUS_ZH if language == "zh" else evaluation.STATUS_EN
+    labels = progress.STATUS_ZH if language == "zh" else progress.STATUS_EN
     return labels.get(key, words.text("missing_value", language))
 
 

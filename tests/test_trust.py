@@ -12,7 +12,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import evaluation, paths, provenance, trust
+from analysis import paths, progress, provenance, scoreboard, trust
 from analysis.errors import RawDataError
 from analysis.observations import build_observations
 from analysis.targets import load_targets
@@ -182,7 +182,7 @@ def test_a_status_that_flips_under_official_only_is_reported_as_flipping(rules, 
     assert "status" in row["changes_official"].split(";")
     row = robust[robust["target_id"] == 1].iloc[0]
     text = trust.describe(row, cav[cav["target_id"] == 1], "zh")["sensitivity"]
-    assert f"仅用官方及官方转载数据：状态变为“{evaluation.STATUS_ZH['lagging']}”" in text
+    assert f"仅用官方及官方转载数据：状态变为“{progress.STATUS_ZH['lagging']}”" in text
     assert "the status becomes “lagging”" in trust.describe(row, cav[cav["target_id"] == 1], "en")["sensitivity"]
     # the trust line counts judged targets by the weakest source behind their status
     assert trust.trust_counts(robust)["encyclopedia_blog"] >= 1
@@ -225,7 +225,7 @@ def test_the_2023_sectors_add_up_to_the_gdp_the_coverage_note_is_about(real):
 
 def test_real_target_1_names_its_weakest_source_and_the_2018_vintage(real, rules, plan_targets):
     s = summary("tertiary_value_added", 830.0, 0.08)
-    robust, cav = trust.robustness(plan_targets, real, {"tertiary_value_added": s}, 2023, evaluation.load_thresholds(), rules)
+    robust, cav = trust.robustness(plan_targets, real, {"tertiary_value_added": s}, 2023, progress.load_thresholds(), rules)
     row = robust[robust["target_id"] == 1].iloc[0]
     assert row["weakest_quality"] == "encyclopedia_blog"
     assert row["n_points"] == 4 and row["n_points_post_census"] == 3
@@ -251,10 +251,10 @@ def test_a_series_used_in_a_notebook_is_flagged_in_its_language(rules):
 
 def test_the_robustness_table_as_shown_keeps_every_target_in_one_language(real, rules, plan_targets):
     s = summary("tertiary_value_added", 830.0, 0.08)
-    robust, cav = trust.robustness(plan_targets, real, {"tertiary_value_added": s}, 2023, evaluation.load_thresholds(), rules)
-    progress = evaluation.evaluate_targets(plan_targets, real, 2023, evaluation.load_thresholds())
-    en = trust.robustness_display(robust, cav, progress, "en")
-    zh = trust.robustness_display(robust, cav, progress, "zh")
+    robust, cav = trust.robustness(plan_targets, real, {"tertiary_value_added": s}, 2023, progress.load_thresholds(), rules)
+    evaluated = scoreboard.evaluate_targets(plan_targets, real, 2023, progress.load_thresholds())
+    en = trust.robustness_display(robust, cav, evaluated, "en")
+    zh = trust.robustness_display(robust, cav, evaluated, "zh")
     assert len(en) == len(zh) == 19
     first = en.iloc[0]
     assert first["status"] == "broadly as expected / no data / broadly as expected"
