@@ -85,8 +85,8 @@ $(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py para
 
 # Each status and scenario recomputed on official figures only and without pre-revision figures,
 # with the weakest source and the caveats each rests on (analysis/trust.py).
-$(ROBUSTNESS) $(EXECUTED)/40_robustness.ipynb &: notebooks/40_robustness.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
-	$(RUN) execute $< $(EXECUTED)/40_robustness.ipynb
+$(ROBUSTNESS) $(EXECUTED)/35_robustness.ipynb &: notebooks/35_robustness.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/35_robustness.ipynb
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
   $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
@@ -101,7 +101,7 @@ $(EXECUTED)/90_report.en.ipynb: $(REPORT_INPUTS)
 # code, and reports/index.html linking them.
 EXECUTED_NOTEBOOKS := $(EXECUTED)/01_clean_bureau_comparison.ipynb $(EXECUTED)/02_compare_2020.ipynb \
   $(EXECUTED)/10_clean_observations.ipynb $(SCENARIO_IDS:%=$(EXECUTED)/20_scenario_%.ipynb) \
-  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/40_robustness.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
+  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/35_robustness.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
 
 $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \

@@ -92,10 +92,10 @@ def test_a_change_reruns_only_what_depends_on_it(built_copy, tmp_path):
     assert ran(result) == {"02_compare_2020", "90_report"}
     copy.touch("params/scenario_retail_sales_total.yaml")
     result = copy.make("report")
-    assert ran(result) == {"20_scenario", "21_scenario_overview", "40_robustness", "90_report"}
+    assert ran(result) == {"20_scenario", "21_scenario_overview", "35_robustness", "90_report"}
     assert result.stdout.count("▶ notebooks/20_scenario.py") == 1
     copy.touch(paths.PLAN_TEXT.relative_to(paths.ROOT).as_posix())
     result = copy.make("report")
     assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "10_clean_observations", "20_scenario",
-                           "21_scenario_overview", "30_evaluation", "40_robustness", "90_report"}
+                           "21_scenario_overview", "30_evaluation", "35_robustness", "90_report"}
     assert ran(copy.make("report")) == set()
