@@ -37,6 +37,7 @@ COMPARISON := data/processed/bureau_comparison_2020.csv
 COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
 COMPARISON_FIGURES := $(foreach f,tertiary_value_added tertiary_share retail trade,figures/comparison_2020_$(f).png)
 RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulletins.csv data/raw/plan_text_observations.csv
+TRUST_RULES := data/raw/observation_rules.yml data/raw/data_notes.md
 OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
 SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
 SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
@@ -50,6 +51,7 @@ FINAL_TABLES := data/processed/final_evaluation.csv data/processed/final_forecas
 FINAL_REPORT := reports/final_evaluation.html
 FINAL_REPORT_EN := reports/final_evaluation.en.html
 FINAL_NOTEBOOKS := $(EXECUTED)/31_final_evaluation.ipynb $(EXECUTED)/91_final_report.ipynb $(EXECUTED)/91_final_report.en.ipynb
+ROBUSTNESS := data/processed/robustness.csv data/processed/conclusion_caveats.csv
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
@@ -83,7 +85,7 @@ $(COMPARISON) $(COMPARISON_CHECKS) $(EXECUTED)/01_clean_bureau_comparison.ipynb 
 $(COMPARISON_FIGURES) $(EXECUTED)/02_compare_2020.ipynb &: notebooks/02_compare_2020.py $(COMPARISON) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/02_compare_2020.ipynb -p comparison_path $(COMPARISON) -p figures_dir figures
 
-$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(TRUST_RULES) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/10_clean_observations.ipynb
 
 # One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
@@ -97,8 +99,13 @@ $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_over
 $(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(YEAR_STAMP) $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb -p evaluation_year $(EVALUATION_YEAR)
 
+# Each status and scenario recomputed on official figures only and without pre-revision figures,
+# with the weakest source and the caveats each rests on (analysis/trust.py).
+$(ROBUSTNESS) $(EXECUTED)/35_robustness.ipynb &: notebooks/35_robustness.py params/evaluation_thresholds.yaml $(YEAR_STAMP) $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/35_robustness.ipynb -p evaluation_year $(EVALUATION_YEAR)
+
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh -p evaluation_year $(EVALUATION_YEAR)
@@ -110,7 +117,7 @@ $(EXECUTED)/90_report.en.ipynb: $(REPORT_INPUTS)
 # code, and reports/index.html linking them.
 EXECUTED_NOTEBOOKS := $(EXECUTED)/01_clean_bureau_comparison.ipynb $(EXECUTED)/02_compare_2020.ipynb \
   $(EXECUTED)/10_clean_observations.ipynb $(SCENARIO_IDS:%=$(EXECUTED)/20_scenario_%.ipynb) \
-  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
+  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/35_robustness.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
 
 $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \
@@ -175,8 +182,8 @@ final: $(VENV_STAMP) ## Build the final evaluation (终期评估, 2025): reports
 # grouped targets GNU Make 4.3 would otherwise delete the *other* targets of a failed or
 # interrupted rule, which the recipe had not touched, destroying the previous run's outputs.)
 .PRECIOUS: $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(OBSERVATIONS) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX) $(FINAL_TABLES) $(FINAL_NOTEBOOKS) \
-  $(FINAL_REPORT) $(FINAL_REPORT_EN)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX) $(FINAL_TABLES) \
+  $(FINAL_NOTEBOOKS) $(FINAL_REPORT) $(FINAL_REPORT_EN)
 
 pipeline: $(REPORT) $(REPORT_EN) $(INDEX)
 

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, observations, paths, report, scenarios, style
+from analysis import catalogue, figures, files, observations, paths, report, scenarios, style, trust
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -112,6 +112,8 @@ if summary["trend_method"]:
                  f"达标概率 {report.fmt_pct(summary['probability_of_target'], 0)}。")
 if summary["notes"]:
     lines.append(f"- 说明：{summary['notes']}")
+# the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust.py)
+lines.append(f"- 数据口径：{trust.series_caveat_text(obs, region_code, indicator, horizon, 'zh')}")
 display(Markdown("\n".join(lines)))
 if len(readings):
     display(readings)

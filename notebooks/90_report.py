@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 from IPython.display import HTML, display
 
-from analysis import bureau_table, catalogue, final_evaluation, growth, paths, provenance, report, scenarios, words
+from analysis import bureau_table, catalogue, final_evaluation, growth, paths, provenance, report, scenarios, trust, words
 from analysis.observations import selected_full_year
 from analysis.progress import elapsed_share, load_thresholds, summary_line
 from analysis.parameters import check_parameter
@@ -42,6 +42,17 @@ read = lambda name: pd.read_csv(proc / name, dtype={"region_code": str})  # noqa
 cmp, checks = read("bureau_comparison_2020.csv"), read("bureau_comparison_2020_checks.csv")
 obs, progress, plan_audit = read("observations.csv"), read("target_progress.csv"), read("plan_audit.csv")
 backtest, plan_targets = read("backtest.csv"), read("plan_targets.csv")
+robust, trust_caveats = read("robustness.csv"), read("conclusion_caveats.csv")
+# beside every status and projection: its weakest source, caveats and what the sensitivity variants change
+trusted = trust.target_words(robust, trust_caveats, language)
+w = lambda key, **p: words.text(key, language, **p)  # noqa: E731
+scenario_target = robust.dropna(subset=["scenario_id"]).set_index("scenario_id")["target_id"].astype(int)
+
+
+def rests_on(target_id: int) -> str:
+    """“weakest source …; caveats; sensitivity” for one target, in the report's language."""
+    return trusted.loc[int(target_id), "summary"]
+
 summaries = {i: read(f"scenario_summary_{i}.csv").iloc[0] for i in scenarios.SCENARIO_INDICATORS}
 prov = provenance.load_provenance()
 plan = prov["sources"][provenance.PLAN_SOURCE_ID]
@@ -81,13 +92,14 @@ no_data = progress[progress["status"] == "no_data"]
 findings = [
     t(f"{evaluation_year} 年 19 项目标：{summary_line(progress, 'zh')}。",
       f"The 19 targets in {evaluation_year}: {summary_line(progress, 'en')}."),
+    trust.trust_line(robust, language),
     t(f"三产增加值 {int(tva['latest_year'])} 年 {fmt(tva['latest_value'])} 亿元，完成目标进度 {pct(prog.loc[1, 'achieved_share'], 0)}"
       f"（序时进度 {pct(prog.loc[1, 'elapsed_share'], 0)}，{prog.loc[1, 'status_zh']}）；趋势外推 2025 年 {fmt(tva['trend_value'])} 亿元"
       f"（80% 区间 {fmt(tva['trend_lower'])}–{fmt(tva['trend_upper'])}），达到 {fmt(tva['target'], 0)} 亿元的概率约 {pct(tva['probability_of_target'], 0)}。",
       f"Tertiary value added was {fmt(tva['latest_value'])} 亿元 in {int(tva['latest_year'])}: {pct(prog.loc[1, 'achieved_share'], 0)} of the way "
       f"to the target against {pct(prog.loc[1, 'elapsed_share'], 0)} of time elapsed ({prog.loc[1, 'status_en']}); the trend gives "
       f"{fmt(tva['trend_value'])} in 2025 (80%: {fmt(tva['trend_lower'])}–{fmt(tva['trend_upper'])}), probability of reaching "
-      f"{fmt(tva['target'], 0)} about {pct(tva['probability_of_target'], 0)}."),
+      f"{fmt(tva['target'], 0)} about {pct(tva['probability_of_target'], 0)}.") + t("（", " (") + rests_on(1) + t("）", ")"),
     t(f"规划自身不一致：社会消费品零售总额从 {fmt(retail['base_value'])} 亿元到 {fmt(retail['target'], 0)} 亿元需年均 "
       f"{pct(retail_audit['recomputed'])}，而规划写的是 {pct(retail['stated_rate'])}（按 {pct(retail['stated_rate'])} 只能达到 "
       f"{fmt(retail['plan_value_at_target_year'])} 亿元）。{int(retail['latest_year'])} 年实际 {fmt(retail['latest_value'])} 亿元，"
@@ -95,15 +107,18 @@ findings = [
       f"The plan contradicts itself on retail: {fmt(retail['base_value'])} → {fmt(retail['target'], 0)} 亿元 needs "
       f"{pct(retail_audit['recomputed'])} a year, not the stated {pct(retail['stated_rate'])} (which reaches only "
       f"{fmt(retail['plan_value_at_target_year'])}). Actual {int(retail['latest_year'])}: {fmt(retail['latest_value'])}; "
-      f"{pct(retail['required_rate'])} a year is needed from there."),
+      f"{pct(retail['required_rate'])} a year is needed from there.")
+    + t("（", " (") + rests_on(scenario_target["retail_sales_total"]) + t("）", ")"),
     t(f"三产占 GDP 比重 {int(share_row['actual_year'])} 年为 {fmt(share_row['actual_value'], 1)}%（2020 年 {fmt(share_row['baseline_value'], 1)}%，"
       f"目标 {fmt(share_row['target_value'], 0)}% 以上）：{share_row['status_zh']}——工业增长更快，服务业比重下降。",
       f"The tertiary share of GDP was {fmt(share_row['actual_value'], 1)}% in {int(share_row['actual_year'])} (2020: "
-      f"{fmt(share_row['baseline_value'], 1)}%, target ≥ {fmt(share_row['target_value'], 0)}%): {share_row['status_en']} — industry grew faster."),
+      f"{fmt(share_row['baseline_value'], 1)}%, target ≥ {fmt(share_row['target_value'], 0)}%): {share_row['status_en']} — industry grew faster.")
+    + t("（", " (") + rests_on(2) + t("）", ")"),
     t(f"旅游目标（1 亿人次、1000 亿元）可读作 2025 年当年值或 2021–2025 年累计值；“十三五”对应数字是五年累计。"
       f"目前只有 2021 年全年数据，两种读法的含义见“增长情景”。",
       "The tourism targets can mean 2025 alone or the 2021–2025 total (the 13th-plan figures beside them are five-year "
-      "totals); only 2021 has a full-year figure so far — see the scenarios for what each reading implies."),
+      "totals); only 2021 has a full-year figure so far — see the scenarios for what each reading implies.")
+    + t("（", " (") + rests_on(scenario_target["tourism_visits"]) + t("）", ")"),
     t(f"{len(no_data)} 项目标没有可用数据（列为“无数据”，并说明所需数据）。",
       f"{len(no_data)} targets have no usable data (listed as no data, with the data that would be needed)."),
 ]
@@ -148,14 +163,16 @@ parts = [report.heading("scenarios", SECTIONS[2][1]),
 rows = []
 for n, (ind, s) in enumerate(summaries.items(), start=1):
     unit = s["unit"]
-    parts.append(report.figure_html(fig_dir / f"scenario_{ind}.png", t(f"图 {n}：{s['title']}", f"Figure {n}: {s['title_en']}"),
+    parts.append(report.figure_html(fig_dir / f"scenario_{ind}.png", t(f"图 {n}：{s['title']}", f"Figure {n}: {s['title_en']}")
+                                    + w("trust.list_separator") + trust.series_caveat_text(obs, CJ, ind, evaluation_year, language),
                                     t("实际值：", "actuals: ") + s["series_sources"] + "；" + t("目标：", "target: ") + plan_cite + " 表 2"))
     rows.append({t("指标", "indicator"): ind_name(ind), t("单位", "unit"): unit, t("最新实际", "latest actual"): f"{fmt(s['latest_value'])} ({int(s['latest_year'])})",
                  t("2025 年目标", "2025 target"): fmt(s["target"]), t("规划增速", "stated rate"): pct(s["stated_rate"]),
                  t("所需增速", "required growth"): pct(s["required_rate"]), t("趋势增速", "trend growth"): pct(s["trend_rate"]),
                  t("趋势 2025 年值", "trend 2025"): fmt(s["trend_value"]), t("80% 区间", "80% interval"): f"{fmt(s['trend_lower'])}–{fmt(s['trend_upper'])}",
                  t("达标概率", "P(target)"): pct(s["probability_of_target"], 0), t("压力情景 2025", "stress 2025"): fmt(s["stress_value"]),
-                 t("说明", "notes"): s["notes"] if isinstance(s["notes"], str) else ""})
+                 t("说明", "notes"): s["notes"] if isinstance(s["notes"], str) else "",
+                 w("trust.column.trust"): rests_on(scenario_target[ind])})
 parts.append(report.table_html(pd.DataFrame(rows), t("表 C：各指标情景摘要", "Table C: scenario summary"), "data/processed/scenario_summary_*.csv"))
 for ind in summaries:  # targets the plan leaves open to two readings (tourism) have a readings table
     r = read(f"target_readings_{ind}.csv")
@@ -198,6 +215,7 @@ shown = pd.DataFrame({
     t("最新值", "latest"): [("—" if pd.isna(v) else f"{fmt(v)} ({int(y)})") for v, y in zip(sb["actual_value"], sb["actual_year"])],
     t("完成进度", "achieved"): sb["achieved_share"].map(lambda v: pct(v, 0)), t("序时进度", "time elapsed"): sb["elapsed_share"].map(lambda v: pct(v, 0)),
     t("状态", "status"): sb[status_col],
+    w("trust.column.trust"): sb["target_id"].map(trusted["summary"]),
     t("说明 / 所需数据", "note / data needed"): [(dn if isinstance(dn, str) else (n if isinstance(n, str) else "")) for dn, n in
                                             zip(sb["data_needed_zh" if zh else "data_needed"], sb["note"])],
 })
@@ -209,7 +227,12 @@ display(HTML(report.heading("scoreboard", SECTIONS[3][1])
              + (report.paragraph(t("滞后的目标：", "Lagging: ") + "；".join(
                  t(f"{r.indicator_zh}：{int(r.actual_year)} 年 {fmt(r.actual_value)}（2020 年 {fmt(r.baseline_value)}，目标 {r.target_text}）",
                    f"{r.indicator_en}: {fmt(r.actual_value)} in {int(r.actual_year)} (2020: {fmt(r.baseline_value)}, target {r.target_text}); {r.note}")
-                 for r in lagging.itertuples())) if len(lagging) else "")))
+                 for r in lagging.itertuples())) if len(lagging) else "")
+             + report.heading("robustness", w("trust.robustness.title"), level=3)
+             + report.paragraph(w("trust.robustness.intro", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
+                                  probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"))
+             + report.table_html(trust.robustness_display(robust, trust_caveats, progress, language), w("trust.robustness.caption"),
+                                 "data/processed/robustness.csv, data/processed/conclusion_caveats.csv, data/raw/observation_rules.yml")))
 
 # %%
 au = plan_audit[["statement_zh", "stated", "recomputed_text", "verdict_zh" if zh else "verdict", "explanation_zh" if zh else "explanation_en"]].copy()
@@ -223,8 +246,8 @@ thresholds = load_thresholds(paths.resolve(params_dir) / "evaluation_thresholds.
 n_points = [int(s["n_actual"]) for s in summaries.values()]
 n_min, n_max = min(n_points), max(n_points)
 n_damped = int(sum(pd.notna(s["trend_method"]) and not isinstance(s["damped_fallback_reason"], str) for s in summaries.values()))
-used_rows = obs[obs["selected"].astype(bool) & obs["indicator_id"].isin(list(summaries)) & (obs["region_code"] == CJ)]
-caveats = sorted({n for note in used_rows["note"].dropna() for n in note.split("; ") if n.startswith("coverage")})
+# per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust.py)
+caveats = [f"{ind_name(i)}{t('：', ': ')}{trust.series_caveat_text(obs, CJ, i, evaluation_year, language)}" for i in summaries]
 methods = [
     t("复合年均增长率 CAGR = (末值/初值)^(1/年数) − 1；达标所需增速 = (目标/最新值)^(1/剩余年数) − 1。",
       "CAGR = (end/start)^(1/years) − 1; required growth = (target/latest)^(1/years left) − 1."),
@@ -245,6 +268,8 @@ methods = [
     t(f"局限：序列很短（{n_min}–{n_max} 个年度点），年份不等间隔，来源口径可能不一致，跨年比较需谨慎。所用数据的口径说明：",
       f"Limits: the series are short ({n_min}–{n_max} annual points) and irregular, and sources may differ in coverage; compare years with care. Coverage notes on the data used:"),
     *caveats,
+    w("trust.method", rules="data/raw/observation_rules.yml", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
+      probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"),
 ]
 display(HTML(report.heading("methods", SECTIONS[5][1]) + report.bullet_list(methods)))
 

@@ -39,6 +39,7 @@ CJ = "data/raw/changji_bulletins.csv"
 PLAN = "data/raw/changji_14th_fyp_modern_services_plan.txt"
 PLAN_OBS = "data/raw/plan_text_observations.csv"
 PROVENANCE = "data/raw/provenance.yml"
+RULES = "data/raw/observation_rules.yml"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,6 +195,16 @@ def empty_file(copy):
     return [f"{CJ}, line 1, column 'region': file is empty; expected a header line region,year,indicator,value"]
 
 
+def rule_quote_not_in_its_file(copy):
+    # a vintage rule must quote the passage it rests on; this quote is no longer in data_notes.md
+    data = copy.path(RULES).read_bytes()
+    old = "The 2018 figures predate the 2018 economic-census revision".encode()
+    assert data.count(old) == 1
+    write_raw(copy, RULES, data.replace(old, "The 2018 figures were revised in the census".encode()))
+    return [f"{RULES}, column 'quote': rule 'changji_2018_figures_before_census_revision': the quote",
+            "is not in data_notes.md"]
+
+
 FAULTS = [
     Fault("missing_file", CJ, missing_file, None),
     Fault("gbk_encoded", CJ, gbk_file, "10_clean_observations"),
@@ -207,6 +218,7 @@ FAULTS = [
     Fault("negative_level", CJ, negative_level, "10_clean_observations"),
     Fault("changed_checksum", PLAN, changed_checksum, "01_clean_bureau_comparison"),
     Fault("empty_file", CJ, empty_file, "10_clean_observations"),
+    Fault("rule_quote_not_in_its_file", RULES, rule_quote_not_in_its_file, "10_clean_observations"),
 ]
 
 

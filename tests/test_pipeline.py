@@ -98,11 +98,11 @@ def test_a_change_reruns_only_what_depends_on_it_and_says_why(built_copy, tmp_pa
     assert "▶ notebooks/02_compare_2020.py → reports/notebooks/02_compare_2020.ipynb  (because notebooks/02_compare_2020.py changed)" in result.stdout
     edit("params/scenario_retail_sales_total.yaml", b"# a reader's note\n")
     result = copy.make("report")
-    assert ran(result) == {"20_scenario", "21_scenario_overview", "90_report"}
+    assert ran(result) == {"20_scenario", "21_scenario_overview", "35_robustness", "90_report"}
     assert result.stdout.count("▶ notebooks/20_scenario.py") == 1
     assert "(because params/scenario_retail_sales_total.yaml changed)" in result.stdout
     edit("data/raw/provenance.yml", b"# a reader's note\n")
     result = copy.make("report")
     assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "10_clean_observations", "20_scenario",
-                           "21_scenario_overview", "30_evaluation", "90_report"}
+                           "21_scenario_overview", "30_evaluation", "35_robustness", "90_report"}
     assert ran(copy.make("report")) == set()
