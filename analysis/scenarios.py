@@ -157,6 +157,8 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         summary["stress_value"] = float(stress["value"].iloc[-1])
     elif len(series) < 2:
         notes.append(f"only {len(series)} annual observation(s): no trend, interval or stress scenario can be fitted")
+    elif horizon_years < 1:
+        notes.append(f"the {target_year} value is already published: nothing to project")
     summary["notes"] = "; ".join(notes)
     table = pd.concat(parts, ignore_index=True)
     return table, summary

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, observations, paths, report, scenarios, style
+from analysis import catalogue, figures, files, observations, paths, report, scenarios, style, trust
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -60,8 +60,9 @@ rate = plan["stated_rate"] if stated_rate == "plan" else stated_rate
 unit = catalogue.indicator(indicator)["unit"]
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 series = observations.annual_series(obs, region_code, indicator)
-if len(series) and horizon <= int(series["year"].max()):
-    raise ParameterError(f"parameter 'horizon' = {horizon}: must be after the latest actual year ({int(series['year'].max())})")
+# a horizon already published (2025 once its bulletin is out) is fine: there is nothing left to project
+if len(series) and horizon < int(series["year"].max()):
+    raise ParameterError(f"parameter 'horizon' = {horizon}: must not be before the latest actual year ({int(series['year'].max())})")
 out_dir, fig_dir = paths.resolve(output_dir), paths.resolve(figures_dir)
 style.apply_style()
 
@@ -111,6 +112,8 @@ if summary["trend_method"]:
                  f"达标概率 {report.fmt_pct(summary['probability_of_target'], 0)}。")
 if summary["notes"]:
     lines.append(f"- 说明：{summary['notes']}")
+# the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust.py)
+lines.append(f"- 数据口径：{trust.series_caveat_text(obs, region_code, indicator, horizon, 'zh')}")
 display(Markdown("\n".join(lines)))
 if len(readings):
     display(readings)
