@@ -26,9 +26,10 @@ import pandas as pd
 import yaml
 from markupsafe import Markup, escape
 
-from analysis import catalogue, labels, paths, progress, provenance, report_notes, scenarios, words
+from analysis import catalogue, labels, paths, provenance, scenarios, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
+from analysis.progress import load_thresholds
 
 CHANGJI = SUBJECT_REGION
 PLAN = provenance.PLAN_SOURCE_ID
@@ -532,9 +533,7 @@ def _progress_notes(w: _Writer, r: pd.Series) -> Markup:
         needed = r["data_needed_zh"] if w.lang == "zh" else r["data_needed"]
         if isinstance(needed, str):
             parts.append(w.t("scoreboard.data_needed", what=needed if w.lang == "zh" else _english_units(needed)))
-    # the scoreboard's notes as catalogue messages (its note_messages column), or matched from its English
-    stored = r.get("note_messages")
-    for key, params in (words.from_json(stored) if isinstance(stored, str) else report_notes.messages(r["note"])):
+    for key, params in words.from_json(r.get("note_messages")):  # the scoreboard's notes as catalogue messages
         parts.append(w.t(key, **{k: _note_param(w, k, v) for k, v in params.items()}))
     if isinstance(r.get("alt_reading"), str):
         parts.append(w.t("scoreboard.alt_reading", share=fmt_pct(r["alt_achieved_share"], 0),
@@ -740,7 +739,7 @@ def load_report_data(processed_dir: str | Path, params_dir: str | Path, evaluati
         observations=read("observations.csv"), progress=progress, plan_targets=read("plan_targets.csv"),
         plan_audit=read("plan_audit.csv"), backtest=read("backtest.csv"), summaries=summaries,
         readings={i: read(f"target_readings_{i}.csv") for i in summaries},
-        provenance=provenance.load_provenance(), thresholds=progress.load_thresholds(params / "evaluation_thresholds.yaml"),
+        provenance=provenance.load_provenance(), thresholds=load_thresholds(params / "evaluation_thresholds.yaml"),
         evaluation_year=evaluation_year,
         parameters={p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(params.glob("*.yaml"))},
         stamp={"git": report.git_revision(paths.ROOT),

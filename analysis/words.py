@@ -77,8 +77,12 @@ class Message(str):
     (numbers, text) so that :func:`to_json` can store them beside the English note.
 
     >>> m = Message("reason.too_few_points", n=1)
-    >>> str(m), m.key, m.params, render(m, "zh")
-    ('only 1 annual observation(s): no trend, interval or stress scenario can be fitted', 'reason.too_few_points', {'n': 1}, '只有 1 个年度观测值，无法拟合趋势、区间或压力情景')
+    >>> m.key, m.params
+    ('reason.too_few_points', {'n': 1})
+    >>> str(m)
+    'only 1 annual observation(s): no trend, interval or stress scenario can be fitted'
+    >>> render(m, "zh")
+    '只有 1 个年度观测值，无法拟合趋势、区间或压力情景'
     """
 
     key: str

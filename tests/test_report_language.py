@@ -13,7 +13,10 @@ import re
 
 import pytest
 
-from tests.test_report import browser, open_page  # noqa: F401  (the shared Chromium fixture)
+from tests import test_report
+from tests.test_report import open_page
+
+_browser = test_report.browser  # the shared Chromium fixture (registered by its name, `browser`)
 
 pytestmark = pytest.mark.browser
 

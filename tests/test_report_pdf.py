@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 
-
 pytestmark = pytest.mark.browser
 EDITIONS = {"zh": ("mid_term_evaluation", r"图 (\d+)：", r"表 (\d+)："), "en": ("mid_term_evaluation.en", r"Figure (\d+): ", r"Table (\d+): ")}
 
