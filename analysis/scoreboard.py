@@ -269,7 +269,7 @@ class Baseline:
 
     value: float
     origin: str | None       # "plan text" | "observations" | None
-    note: str | None = None
+    note: Message | None = None  # why the plan's and the observed base-year values differ
 
 
 @dataclass
