@@ -13,10 +13,7 @@ import re
 
 import pytest
 
-from tests import test_report
 from tests.test_report import open_page
-
-_browser = test_report.browser  # the shared Chromium fixture (registered by its name, `browser`)
 
 pytestmark = pytest.mark.browser
 
