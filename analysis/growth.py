@@ -27,6 +27,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.words import Message
+
 # scipy and statsmodels are imported where a model is evaluated or simulated (about 2 s a
 # process): a notebook that only needs cagr/required_growth/plan_path must not pay them.
 # ETSModel (state-space ETS) rather than holtwinters.ExponentialSmoothing: with the parameters
@@ -44,8 +46,6 @@ def __getattr__(name: str):
         return ETSModel
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-from analysis.words import Message
 
 __all__ = [
     "COVID_TREATMENTS",
