@@ -7,19 +7,24 @@ import subprocess
 
 import pytest
 
+from tools.project_copy import clone_copy
+
 pytestmark = pytest.mark.browser
 EDITIONS = {"zh": ("mid_term_evaluation", r"图 (\d+)：", r"表 (\d+)："), "en": ("mid_term_evaluation.en", r"Figure (\d+): ", r"Table (\d+): ")}
 
 
 @pytest.fixture(scope="module")
-def pdfs(built_copy):
-    """`make pdf` in the built project copy (never in the checkout)."""
+def pdfs(built_copy, tmp_path_factory):
+    """`make pdf` in a clone of the built project copy (never in the checkout, and the session's
+    copy keeps exactly what `make report` built: other tests compare it file by file)."""
     for tool in ("chromium", "pdftotext", "pdfimages"):
         if not shutil.which(tool):
             pytest.fail(f"{tool} is not installed: run `make browser` (Debian packages chromium, poppler-utils)")
-    result = built_copy.make("pdf")
+    copy = clone_copy(built_copy, tmp_path_factory.mktemp("pdf") / "project")
+    result = copy.make("pdf")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return {lang: built_copy.path(f"reports/{stem}.pdf") for lang, (stem, _, _) in EDITIONS.items()}
+    assert copy.make("-q", "pdf").returncode == 0  # a second `make pdf` has nothing to do
+    return {lang: copy.path(f"reports/{stem}.pdf") for lang, (stem, _, _) in EDITIONS.items()}
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
