@@ -8,11 +8,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium()
-
-
 def open_page(browser, path, width=1200):
     page = browser.new_page(viewport={"width": width, "height": 900})
     requests, failed, console = [], [], []
