@@ -13,10 +13,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KERNEL := changji-services
 VENV_STAMP := $(VENV)/.installed-$(KERNEL)
-RUN := $(PY) tools/notebook_runner.py
+# BECAUSE: the prerequisites newer than the target ($?), so each `▶` line says why it runs.
+RUN = BECAUSE="$?" $(PY) tools/notebook_runner.py
 # Fixed timestamps wherever a tool would otherwise write the build time.
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0
+
+# The year the mid-term evaluation judges (`make report EVALUATION_YEAR=2024`). Its value lives in a
+# parameter stamp file rewritten only when the value changes, so Make reruns only what uses it.
+EVALUATION_YEAR ?= 2023
+ifeq ($(filter 2021 2022 2023 2024 2025,$(EVALUATION_YEAR)),)
+$(error EVALUATION_YEAR=$(EVALUATION_YEAR): expected a year of the plan period, 2021 to 2025)
+endif
+YEAR_STAMP := build/params/evaluation_year
+$(shell mkdir -p $(dir $(YEAR_STAMP)) && [ "$$(cat $(YEAR_STAMP) 2>/dev/null)" = "$(EVALUATION_YEAR)" ] || echo "$(EVALUATION_YEAR)" > $(YEAR_STAMP))
 
 ANALYSIS := $(wildcard analysis/*.py analysis/*.yml analysis/messages/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
 REPORT_TEMPLATES := $(wildcard templates/report/*)
@@ -30,6 +40,7 @@ COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
 LANGUAGES := zh en
 COMPARISON_FIGURES := $(foreach l,$(LANGUAGES),$(foreach f,tertiary_value_added tertiary_share retail trade,figures/$(l)/comparison_2020_$(f).png))
 RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulletins.csv data/raw/plan_text_observations.csv
+TRUST_RULES := data/raw/observation_rules.yml data/raw/data_notes.md
 OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
 SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
 SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
@@ -37,13 +48,20 @@ SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenar
   $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(foreach l,$(LANGUAGES),$(SCENARIO_IDS:%=figures/$(l)/scenario_%.png))
 OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv $(LANGUAGES:%=figures/%/sweep_required_vs_achievable.png)
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
+FINAL_PARAMS := params/final_evaluation.yaml
+SCENARIO_PARAMS := $(SCENARIO_IDS:%=params/scenario_%.yaml)
+FINAL_TABLES := data/processed/final_evaluation.csv data/processed/final_forecast_check.csv data/processed/final_scoreboard.csv
+FINAL_REPORT := reports/final_evaluation.html
+FINAL_REPORT_EN := reports/final_evaluation.en.html
+FINAL_NOTEBOOKS := $(EXECUTED)/31_final_evaluation.ipynb $(EXECUTED)/91_final_report.ipynb $(EXECUTED)/91_final_report.en.ipynb
+ROBUSTNESS := data/processed/robustness.csv data/processed/conclusion_caveats.csv
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
 REPORT_PDFS := reports/mid_term_evaluation.pdf reports/mid_term_evaluation.en.pdf
 CHROMIUM ?= chromium
 
-.PHONY: help venv browser report pdf pipeline scenario golden bench test test-fast lint lab clean distclean
+.PHONY: help venv browser report pdf pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,7 +90,7 @@ $(COMPARISON) $(COMPARISON_CHECKS) $(EXECUTED)/01_clean_bureau_comparison.ipynb 
 $(COMPARISON_FIGURES) $(EXECUTED)/02_compare_2020.ipynb &: notebooks/02_compare_2020.py $(COMPARISON) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/02_compare_2020.ipynb -p comparison_path $(COMPARISON) -p figures_dir figures
 
-$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+$(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_observations.py $(RAW_BULLETINS) $(TRUST_RULES) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/10_clean_observations.ipynb
 
 # One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
@@ -83,27 +101,55 @@ data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/proces
 $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_overview.py $(SCENARIO_SUMMARIES) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/21_scenario_overview.ipynb
 
-$(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
-	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb
+$(EVALUATION) $(EXECUTED)/30_evaluation.ipynb &: notebooks/30_evaluation.py params/evaluation_thresholds.yaml $(YEAR_STAMP) $(OBSERVATIONS) $(PLAN_TEXT) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/30_evaluation.ipynb -p evaluation_year $(EVALUATION_YEAR)
+
+# Each status and scenario recomputed on official figures only and without pre-revision figures,
+# with the weakest source and the caveats each rests on (analysis/trust.py).
+$(ROBUSTNESS) $(EXECUTED)/35_robustness.ipynb &: notebooks/35_robustness.py params/evaluation_thresholds.yaml $(YEAR_STAMP) $(OBSERVATIONS) $(SCENARIO_SUMMARIES) $(TRUST_RULES) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/35_robustness.ipynb -p evaluation_year $(EVALUATION_YEAR)
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(wildcard params/*.yaml) $(PROVENANCE) $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
-	$(RUN) execute $< $@ -p language zh
+	$(RUN) execute $< $@ -p language zh -p evaluation_year $(EVALUATION_YEAR)
 
 $(EXECUTED)/90_report.en.ipynb: $(REPORT_INPUTS)
-	$(RUN) execute $< $@ -p language en
+	$(RUN) execute $< $@ -p language en -p evaluation_year $(EVALUATION_YEAR)
 
 # One export process for all HTML: the reports without code, every executed notebook with
 # code, and reports/index.html linking them.
 EXECUTED_NOTEBOOKS := $(EXECUTED)/01_clean_bureau_comparison.ipynb $(EXECUTED)/02_compare_2020.ipynb \
   $(EXECUTED)/10_clean_observations.ipynb $(SCENARIO_IDS:%=$(EXECUTED)/20_scenario_%.ipynb) \
-  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
+  $(EXECUTED)/21_scenario_overview.ipynb $(EXECUTED)/30_evaluation.ipynb $(EXECUTED)/35_robustness.ipynb $(EXECUTED)/90_report.ipynb $(EXECUTED)/90_report.en.ipynb
 
 $(REPORT) $(REPORT_EN) $(INDEX) &: $(EXECUTED_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) publish --report $(EXECUTED)/90_report.ipynb $(REPORT) --report $(EXECUTED)/90_report.en.ipynb $(REPORT_EN) \
-	  --index $(INDEX) $(EXECUTED_NOTEBOOKS)
+	  --index $(INDEX) --listed-report $(FINAL_REPORT) --listed-report $(FINAL_REPORT_EN) \
+	  $(FINAL_NOTEBOOKS:%=--listed %) $(EXECUTED_NOTEBOOKS)
+
+# ---- final evaluation (终期评估, evaluation year = the plan's target year 2025) ----------------
+$(FINAL_TABLES) $(EXECUTED)/31_final_evaluation.ipynb &: notebooks/31_final_evaluation.py $(FINAL_PARAMS) \
+  params/evaluation_thresholds.yaml $(SCENARIO_PARAMS) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+	$(RUN) execute $< $(EXECUTED)/31_final_evaluation.ipynb
+
+FINAL_REPORT_INPUTS := notebooks/91_final_report.py $(FINAL_TABLES) $(OBSERVATIONS) $(FINAL_PARAMS) $(PROVENANCE) \
+  $(ANALYSIS) $(wildcard templates/final/*) $(VENV_STAMP)
+
+$(EXECUTED)/91_final_report.ipynb: $(FINAL_REPORT_INPUTS)
+	$(RUN) execute $< $@ -p language zh
+
+$(EXECUTED)/91_final_report.en.ipynb: $(FINAL_REPORT_INPUTS)
+	$(RUN) execute $< $@ -p language en
+
+# The final report sits beside the mid-term one: the mid-term build comes first (order-only, so
+# its index being rewritten here does not make the final report out of date), and one index
+# links both reports and every executed notebook.
+$(FINAL_REPORT) $(FINAL_REPORT_EN) &: $(FINAL_NOTEBOOKS) $(ANALYSIS) $(VENV_STAMP) | $(INDEX)
+	$(RUN) publish --report $(EXECUTED)/91_final_report.ipynb $(FINAL_REPORT) \
+	  --report $(EXECUTED)/91_final_report.en.ipynb $(FINAL_REPORT_EN) --index $(INDEX) \
+	  --listed-report $(REPORT) --listed-report $(REPORT_EN) $(EXECUTED_NOTEBOOKS:%=--listed %) $(FINAL_NOTEBOOKS)
 
 # `report` counts the pipeline's steps (for the [k/N] progress lines the runner prints) and
 # builds the real file targets with independent notebooks in parallel. When there is work to do it
@@ -114,16 +160,27 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make -n report` still runs this recipe (it calls $(MAKE)): it must not start a server then.
 # The single-letter flags are MAKEFLAGS' first word unless it is a long option (--no-builtin-rules).
 DRY_RUN = $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
-report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
-	@export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory pipeline 2>/dev/null | grep -c "notebook_runner.py" || true); \
+# $(call counted,goal): build `goal` with [k/N] progress lines and, when anything is to run, one
+# runner server for the whole build. An input touched but unchanged (same sha256 as at the last
+# successful build) first gets its recorded mtime back, so it reruns nothing (tools/input_hashes.py:
+# stdlib only, runs before the venv exists); the hashes are recorded after a build that ran something.
+HASHES = $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -S tools/input_hashes.py
+counted = @$(HASHES) restore; \
+	export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory $(1) 2>/dev/null | grep -c "notebook_runner.py" || true); \
 	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
 	trap '[ -z "$$server" ] || { kill $$server 2>/dev/null; wait $$server 2>/dev/null; } || true; rm -rf "$$PIPELINE_COUNTER" "$$build_tmp"' EXIT; \
-	if [ -z "$(DRY_RUN)" ] && ! $(MAKE) -q --no-print-directory pipeline 2>/dev/null; then \
+	if [ -z "$(DRY_RUN)" ] && ! $(MAKE) -q --no-print-directory $(1) 2>/dev/null; then \
 	  export NOTEBOOK_RUNNER_SOCKET="$$build_tmp/runner.sock"; \
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
 	fi; \
-	$(MAKE) --no-print-directory -j$(JOBS) pipeline
+	$(MAKE) --no-print-directory -j$(JOBS) $(1) && { [ ! -s "$$PIPELINE_COUNTER" ] || $(HASHES) record; }
+
+report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
+	$(call counted,pipeline)
+
+final: $(VENV_STAMP) ## Build the final evaluation (终期评估, 2025): reports/final_evaluation.html (+ .en.html), beside the mid-term report
+	$(call counted,final-pipeline)
 
 # Optional: the two editions printed to A4 PDF by headless Chromium (`make report` never needs it).
 # The print stylesheet is in templates/report/report.css; Chromium writes to a temporary file first.
@@ -141,15 +198,23 @@ reports/%.pdf: reports/%.html
 # grouped targets GNU Make 4.3 would otherwise delete the *other* targets of a failed or
 # interrupted rule, which the recipe had not touched, destroying the previous run's outputs.)
 .PRECIOUS: $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(OBSERVATIONS) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(EXECUTED_NOTEBOOKS) $(REPORT) $(REPORT_EN) $(INDEX) $(FINAL_TABLES) \
+  $(FINAL_NOTEBOOKS) $(FINAL_REPORT) $(FINAL_REPORT_EN)
 
 pipeline: $(REPORT) $(REPORT_EN) $(INDEX)
+
+final-pipeline: $(FINAL_REPORT) $(FINAL_REPORT_EN)
 
 # A raw file is a source, never a target: if one is missing, say which and what is expected.
 data/raw/%:
 	@echo "✖ $@: file not found; expected the raw file recorded in $(PROVENANCE) (restore it: git checkout -- $@)" >&2; exit 1
 
 # ---- working with it -----------------------------------------------------------------------
+# After appending a row to data/raw/*_bulletins.csv: show the new rows, write a stub provenance
+# entry for each unregistered page, validate every row, record the file's new hash.
+add-figure: $(VENV_STAMP) ## After appending a row to a bulletin CSV: show it, register its page (stub), validate, record the hash
+	$(PY) -m analysis.add_figure $(if $(ACCESSED),--accessed "$(ACCESSED)")
+
 # A researcher's own scenario: outputs go to reports/scenarios/<name>/, never over the report's.
 # The file name reaches the runner through the environment, unexpanded, never through a shell
 # command line; the executed notebook is exported to HTML only with HTML=1 (the export costs more

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from markupsafe import Markup, escape
 
-from analysis import catalogue, labels, paths, provenance, scenarios, words
+from analysis import catalogue, final_evaluation, labels, paths, provenance, scenarios, trust, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
 from analysis.progress import load_thresholds
+from analysis.yaml_files import load_yaml
 
 CHANGJI = SUBJECT_REGION
 PLAN = provenance.PLAN_SOURCE_ID
@@ -64,9 +64,24 @@ class ReportData:
     level: float = 0.8                  # coverage of the prediction intervals
     min_points_damped: int | None = None
     covid_years: tuple[int, ...] = ()
+    robustness: pd.DataFrame | None = None          # robustness.csv (analysis/trust.py; None: not built)
+    conclusion_caveats: pd.DataFrame | None = None  # conclusion_caveats.csv
 
 
 # --------------------------------------------------------------------------- small helpers
+def _trusted(data: ReportData, language: str) -> pd.DataFrame | None:
+    """Per target: the weakest source, caveats and sensitivity beside its status (analysis/trust.py)."""
+    if data.robustness is None or data.conclusion_caveats is None:
+        return None
+    return trust.target_words(data.robustness, data.conclusion_caveats, language)
+
+
+def _rests_on(trusted: pd.DataFrame | None, target_id) -> str:
+    if trusted is None or _missing(target_id) or int(target_id) not in trusted.index:
+        return "—"
+    return trusted.loc[int(target_id), "summary"]
+
+
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or (not isinstance(x, str) and pd.isna(x))
 
@@ -274,6 +289,8 @@ def build_context(data: ReportData, language: str) -> dict:
                 year=ey, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year,
                 changji=w.region(CHANGJI, first=True), urumqi=w.region(URUMQI, first=True),
                 xinjiang=w.region(XINJIANG, first=True))
+    intro = Markup("{} {}").format(intro, w.t("years.found", evaluation_year=ey,
+                                              years=w.join([str(y) for y in final_evaluation.data_years(data.observations)])))
     other = next(lang for lang in words.LANGUAGES if lang != language)
     return {"lang": language, "title": title, "intro": intro, "toc_title": w.t("report.contents"),
             "other_edition": {"lang": other, "href": EDITION_FILES[other], "name": words.text("language_name", other)},
@@ -354,6 +371,8 @@ def _decimals(x) -> int:
 def _findings(w: _Writer, data: ReportData, base_year: int, target_year: int) -> list[dict]:
     prog, targets = data.progress, data.plan_targets
     items = [w.t("findings.counts", year=data.evaluation_year, n=len(prog), counts=_status_counts(w, prog))]
+    if data.robustness is not None:
+        items.append(trust.trust_line(data.robustness, w.lang))
 
     tva_row = _row(prog, indicator_id="tertiary_value_added", kind="level")
     tva = data.summaries.get("tertiary_value_added")
@@ -459,6 +478,9 @@ def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
     shock = next(iter(sums.values()))["stress_shock"] if sums else float("nan")
     blocks = [_para(w.t("scenarios.intro", level=fmt_pct(data.level, 0), shock=fmt_number(float(shock) * 100, 0)))]
     rows, all_sources = [], []
+    trusted = _trusted(data, w.lang)
+    robust = data.robustness if data.robustness is not None else pd.DataFrame(columns=["scenario_id", "target_id"])
+    scenario_target = robust.dropna(subset=["scenario_id"]).set_index("scenario_id")["target_id"].to_dict()
     for ind, s in sums.items():
         used = series_sources(s.get("series_sources"))
         sources = [u["source"] for u in used] + [PLAN]
@@ -473,11 +495,13 @@ def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
                      fmt_number(s["target"]), fmt_pct(s["stated_rate"]), fmt_pct(s["required_rate"]), fmt_pct(s["trend_rate"]),
                      fmt_number(s["trend_value"]),
                      Markup("—") if _missing(s["trend_lower"]) else w.t("range", low=fmt_number(s["trend_lower"]), high=fmt_number(s["trend_upper"])),
-                     fmt_pct(s["probability_of_target"], 0), fmt_number(s["stress_value"]), _scenario_notes(w, s)])
+                     fmt_pct(s["probability_of_target"], 0), fmt_number(s["stress_value"]), _scenario_notes(w, s),
+                     _rests_on(trusted, scenario_target.get(ind))])
     cols = ["indicator", "unit", "latest", "target", "stated_rate", "required_rate", "trend_rate", "trend_value",
             "interval", "probability", "stress", "notes"]
     blocks.append(_table(w, w.t("scenarios.table_caption", year=target_year),
-                         [w.t(f"col.{c}", level=fmt_pct(data.level, 0), year=target_year) for c in cols], rows, all_sources))
+                         [w.t(f"col.{c}", level=fmt_pct(data.level, 0), year=target_year) for c in cols] + [w.t("trust.column.trust")],
+                         rows, all_sources))
     for ind, r in data.readings.items():
         if r.empty:
             continue
@@ -582,6 +606,7 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
     groups = data.plan_targets.set_index("target_id")["group_en"] if "group_en" in data.plan_targets else {}
     targets = data.plan_targets.set_index("target_id")
     rows, sources = [], [PLAN]
+    trusted = _trusted(data, w.lang)
     for _, r in prog.sort_values("target_id").iterrows():
         tid = int(r["target_id"])
         srcs = [s.strip() for s in str(r["source_id"]).split("+")] if isinstance(r["source_id"], str) else []
@@ -594,10 +619,12 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
                      r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],
                      _target_text(w, targets.loc[tid]), fmt_number(r["baseline_value"]), latest,
                      fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), labels.status(r["status"], w.lang),
-                     _progress_notes(w, r)])
+                     _rests_on(trusted, tid), _progress_notes(w, r)])
     cols = ["no", "group", "indicator", "target", "baseline", "latest", "achieved", "elapsed", "status", "notes"]
+    headers = [w.t(f"col.{c}") for c in cols]
+    headers.insert(cols.index("status") + 1, w.t("trust.column.trust"))
     blocks = [_para(w.t("scoreboard.intro", year=data.evaluation_year, counts=_status_counts(w, prog))),
-              _table(w, w.t("scoreboard.caption", n=len(prog)), [w.t(f"col.{c}") for c in cols], rows, sources)]
+              _table(w, w.t("scoreboard.caption", n=len(prog)), headers, rows, sources)]
     lagging = prog[prog["status"] == "lagging"].sort_values("target_id")
     if len(lagging):
         blocks.append(_para(w.t("scoreboard.lagging", items=w.join([
@@ -605,6 +632,13 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
                 year=fmt_year(r["actual_year"]), value=w.amount(r["actual_value"], r["unit"]),
                 base=w.amount(r["baseline_value"], r["unit"]), target=_target_text(w, targets.loc[int(r["target_id"])]))
             for _, r in lagging.iterrows()], "list.semicolon"))))
+    if data.robustness is not None and data.conclusion_caveats is not None:
+        shown = trust.robustness_display(data.robustness, data.conclusion_caveats, prog, w.lang)
+        blocks.append(_para(w.t("trust.robustness.title")))
+        blocks.append(_para(w.t("trust.robustness.intro", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
+                                probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}")))
+        blocks.append(_table(w, w.t("trust.robustness.caption"), list(shown.columns),
+                             [[_cell(c) for c in row] for row in shown.itertuples(index=False)], sources))
     return blocks
 
 
@@ -664,6 +698,12 @@ def _methods(w: _Writer, data: ReportData) -> list[dict]:
              w.t("methods.progress", ahead=fmt_pct(th["ahead_margin"], 0), lagging=fmt_pct(th["lagging_margin"], 0)),
              w.t("methods.selection"),
              w.t("methods.limits", low=min(n_points), high=max(n_points))]
+    # per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust.py)
+    items += [w.t("trust.series_caveat", indicator=labels.indicator(i, w.lang),
+                  caveats=trust.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
+              for i in data.summaries]
+    items.append(w.t("trust.method", rules="data/raw/observation_rules.yml", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
+                     probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"))
     return [_list(items)]
 
 
@@ -731,9 +771,10 @@ def load_report_data(processed_dir: str | Path, params_dir: str | Path, evaluati
         raise ValueError(f"target_progress.csv is for {int(progress['evaluation_year'].iloc[0])}, not {evaluation_year}: rerun 30_evaluation")
     params = Path(params_dir)
     summaries = {i: read(f"scenario_summary_{i}.csv").iloc[0].to_dict() for i in scenarios.SCENARIO_INDICATORS}
-    scenario_params = [yaml.safe_load((params / f"scenario_{i}.yaml").read_text(encoding="utf-8")) for i in summaries
+    scenario_params = [load_yaml(params / f"scenario_{i}.yaml") for i in summaries
                        if (params / f"scenario_{i}.yaml").exists()]
     levels = {float(p.get("level", 0.8)) for p in scenario_params} or {0.8}
+    built = (proc / "robustness.csv").exists() and (proc / "conclusion_caveats.csv").exists()
     return ReportData(
         comparison=read("bureau_comparison_2020.csv"), checks=read("bureau_comparison_2020_checks.csv"),
         observations=read("observations.csv"), progress=progress, plan_targets=read("plan_targets.csv"),
@@ -741,9 +782,10 @@ def load_report_data(processed_dir: str | Path, params_dir: str | Path, evaluati
         readings={i: read(f"target_readings_{i}.csv") for i in summaries},
         provenance=provenance.load_provenance(), thresholds=load_thresholds(params / "evaluation_thresholds.yaml"),
         evaluation_year=evaluation_year,
-        parameters={p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(params.glob("*.yaml"))},
+        parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
         stamp={"git": report.git_revision(paths.ROOT),
                "versions": report.package_versions(("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "papermill",
                                                     "nbconvert", "jupytext", "jinja2", "mplfonts"))},
         level=min(levels), min_points_damped=growth.MIN_POINTS_DAMPED, covid_years=tuple(growth.COVID_YEARS),
+        robustness=read("robustness.csv") if built else None, conclusion_caveats=read("conclusion_caveats.csv") if built else None,
     )

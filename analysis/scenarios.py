@@ -153,6 +153,8 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         summary["stress_value"] = float(stress["value"].iloc[-1])
     elif len(series) < 2:
         notes.append(Message("reason.too_few_points", n=len(series)))
+    elif horizon_years < 1:
+        notes.append(Message("reason.already_published", year=target_year))
     summary["notes"], summary["note_messages"] = "; ".join(notes), to_json(notes)
     table = pd.concat(parts, ignore_index=True)
     return table, summary

@@ -17,7 +17,9 @@
 #
 # 输入：`data/raw/` 中的公报摘录（每行一个数字及其来源页面）、规划原文中的引文锚点、规划原文的表 2。
 # 输出：统一单位的观测值长表（含限定词“约/突破”、期间、来源质量、重复值的选用规则）、未使用行及原因、
-# 19 项目标表。新增一行已发布数字（附来源）到 `data/raw/*_bulletins.csv` 并在
+# 19 项目标表。每个观测值还带有统计口径：是否早于 2018 年经济普查修订、初步核算 / 最终核实（页面注明时）、
+# 是否包含兵团第六师五家渠市（是 / 否 / 未说明），由 `data/raw/observation_rules.yml` 中引用原文的规则填写。
+# 新增一行已发布数字（附来源）到 `data/raw/*_bulletins.csv` 并在
 # `data/raw/provenance.yml` 登记后重新运行 `make report`，所有情景与报告随之更新。
 
 # %% tags=["parameters"]
@@ -29,7 +31,7 @@ targets_path = "data/processed/plan_targets.csv"
 # %%
 from IPython.display import display
 
-from analysis import files, observations, paths, targets
+from analysis import files, observations, paths, targets, trust
 from analysis.parameters import check_parameter
 
 for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
@@ -37,6 +39,10 @@ for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
 
 # %%
 obs, unused = observations.build_observations(paths.resolve(raw_dir))
+# vintage (2018 economic-census revision), release stage and XPCC 6th Division coverage, from the
+# rules in data/raw/observation_rules.yml (each quoting what it rests on) and the raw rows' words
+rules = trust.load_rules(paths.resolve(raw_dir) / trust.RULES_FILE.name)
+obs = trust.annotate(obs, rules, trust.raw_row_texts(obs))
 plan_targets = targets.load_targets(paths.resolve(raw_dir) / paths.PLAN_TEXT.name)
 print(f"{len(obs)} observations ({int(obs['selected'].sum())} selected), {len(unused)} rows not used, "
       f"{len(plan_targets)} targets")
@@ -51,5 +57,6 @@ for table, path in ((obs, observations_path), (unused, unused_path), (plan_targe
 
 # %%
 print(observations.SELECTION_RULE)
-display(obs[obs["region_code"] == "652300"][["indicator_zh", "year", "period", "value", "unit", "qualifier", "quality", "selected", "selection_note"]])
+display(obs[obs["region_code"] == "652300"][["indicator_zh", "year", "period", "value", "unit", "qualifier", "quality", "selected",
+                                             "vintage", "release_stage", "coverage_xpcc6", "selection_note"]])
 display(unused)

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, labels, observations, paths, report, scenarios, style, words
+from analysis import catalogue, figures, files, labels, observations, paths, report, scenarios, style, trust, words
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -63,8 +63,9 @@ title = title or words.text("figure.scenario_title", "zh", indicator=labels.indi
 title_en = title_en or words.text("figure.scenario_title", "en", indicator=labels.indicator(indicator, "en"), year=horizon)
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 series = observations.annual_series(obs, region_code, indicator)
-if len(series) and horizon <= int(series["year"].max()):
-    raise ParameterError(f"parameter 'horizon' = {horizon}: must be after the latest actual year ({int(series['year'].max())})")
+# a horizon already published (2025 once its bulletin is out) is fine: there is nothing left to project
+if len(series) and horizon < int(series["year"].max()):
+    raise ParameterError(f"parameter 'horizon' = {horizon}: must not be before the latest actual year ({int(series['year'].max())})")
 out_dir, fig_dir = paths.resolve(output_dir), paths.resolve(figures_dir)
 style.apply_style()
 
@@ -119,6 +120,8 @@ if summary["trend_method"]:
                             probability=pct(summary["probability_of_target"], 0)))
 for message in words.from_json(summary["note_messages"]):
     lines.append(words.text("scenario.explain.note", "zh", note=words.render(message, "zh")))
+# the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust.py)
+lines.append(trust.series_caveat_text(obs, region_code, indicator, horizon, "zh"))
 display(Markdown("\n".join(f"- {line}" for line in lines)))
 if len(readings):
     display(readings)

@@ -33,9 +33,9 @@ backtest_cutoff = 2020
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
-from analysis import figures, files, growth, observations, paths, scenarios, style, words
+from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style, trust, words
 from analysis.parameters import ParameterError, check_parameter
 
 for _name in ("sweep_from", "sweep_to", "sweep_step"):
@@ -54,7 +54,9 @@ summaries = pd.concat([pd.read_csv(paths.resolve(summaries_dir) / f"scenario_sum
 # ## 所需增速与可达增速
 
 # %%
-spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) for i, s in summaries.iterrows()}
+# an indicator whose target year is already published has no growth left to sweep
+spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) for i, s in summaries.iterrows()
+        if int(s.latest_year) < int(s.target_year)}
 rates = np.arange(sweep_from, sweep_to + sweep_step / 2, sweep_step)
 sweep = growth.sweep_required_vs_achievable(spec, rates)
 print(f"sweep of {len(rates)} rates × {len(spec)} indicators")
@@ -78,6 +80,9 @@ for indicator in scenarios.SCENARIO_INDICATORS:
     parts.append(bt.assign(indicator_id=indicator))
 backtest = pd.concat(parts, ignore_index=True)
 display(backtest)
+# what each backtested series rests on: weakest source, census vintages, XPCC coverage (analysis/trust.py)
+display(Markdown("\n".join(f"- {catalogue.indicator(i)['name_zh']}：{trust.series_caveat_text(obs, region_code, i, backtest_cutoff, 'zh')}"
+                           for i in scenarios.SCENARIO_INDICATORS)))
 
 # %%
 for table, name in ((sweep, "sweep_required_vs_achievable.csv"), (backtest, "backtest.csv")):

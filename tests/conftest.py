@@ -73,7 +73,7 @@ BUILD_KERNELS = blas_kernels.two_kernels()
 
 @pytest.fixture(scope="session")
 def built_copy(tmp_path_factory) -> ProjectCopy:
-    """A copy of the project with ``make report`` run to completion (once per session), under the
+    """A copy of the project with ``make final`` (the mid-term and the final evaluation) run to completion (once per session), under the
     first of :data:`BUILD_KERNELS` where the environment does not pin a kernel."""
     copy = copy_project(tmp_path_factory.mktemp("built") / "project")
     if BUILD_KERNELS:
@@ -81,7 +81,7 @@ def built_copy(tmp_path_factory) -> ProjectCopy:
     # The copy's `analysis` must be the one imported, by the runner and inside the kernel, or the
     # runs below would read and write the main checkout.
     assert probe_roots(copy) == (str(copy.root), str(copy.root))
-    result = copy.make("report")
+    result = copy.make("final")  # the mid-term evaluation and, beside it, the final one
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert up_to_date(copy)
     return copy

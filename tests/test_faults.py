@@ -39,6 +39,7 @@ CJ = "data/raw/changji_bulletins.csv"
 PLAN = "data/raw/changji_14th_fyp_modern_services_plan.txt"
 PLAN_OBS = "data/raw/plan_text_observations.csv"
 PROVENANCE = "data/raw/provenance.yml"
+RULES = "data/raw/observation_rules.yml"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,6 +195,16 @@ def empty_file(copy):
     return [f"{CJ}, line 1, column 'region': file is empty; expected a header line region,year,indicator,value"]
 
 
+def rule_quote_not_in_its_file(copy):
+    # a vintage rule must quote the passage it rests on; this quote is no longer in data_notes.md
+    data = copy.path(RULES).read_bytes()
+    old = "The 2018 figures predate the 2018 economic-census revision".encode()
+    assert data.count(old) == 1
+    write_raw(copy, RULES, data.replace(old, "The 2018 figures were revised in the census".encode()))
+    return [f"{RULES}, column 'quote': rule 'changji_2018_figures_before_census_revision': the quote",
+            "is not in data_notes.md"]
+
+
 FAULTS = [
     Fault("missing_file", CJ, missing_file, None),
     Fault("gbk_encoded", CJ, gbk_file, "10_clean_observations"),
@@ -207,6 +218,7 @@ FAULTS = [
     Fault("negative_level", CJ, negative_level, "10_clean_observations"),
     Fault("changed_checksum", PLAN, changed_checksum, "01_clean_bureau_comparison"),
     Fault("empty_file", CJ, empty_file, "10_clean_observations"),
+    Fault("rule_quote_not_in_its_file", RULES, rule_quote_not_in_its_file, "10_clean_observations"),
 ]
 
 
@@ -417,7 +429,8 @@ def test_interrupted_make_report_finishes_correctly_on_the_next_run(built_copy, 
         assert not run["stray"], f"{name}: processes still running after make was stopped: {run['stray']}"
 
     # 4. run again: it finishes, and what it made is complete and the same as an uninterrupted build
-    result = copy.make("report", "JOBS=2")
+    #    (the session's build is `make final`: the mid-term and, beside it, the final evaluation)
+    result = copy.make("final", "JOBS=2")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     leftovers = [p.relative_to(copy.root).as_posix() for p in copy.root.rglob("*")
                  if ".partial." in p.name or p.name.endswith(".tmp")]
@@ -429,6 +442,6 @@ def test_interrupted_make_report_finishes_correctly_on_the_next_run(built_copy, 
     assert [k for k in built if now[k] != built[k]] == []
 
     # 5. and the run after that executes nothing
-    again = copy.make("report")
+    again = copy.make("final")
     assert again.returncode == 0 and "▶" not in again.stdout, again.stdout
     assert up_to_date(copy)

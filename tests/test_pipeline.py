@@ -7,7 +7,6 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analysis import paths
 from tools import notebook_runner
 from tools.project_copy import clone_copy
 
@@ -84,18 +83,26 @@ def ran(result: subprocess.CompletedProcess) -> set[str]:
     return set(re.findall(r"▶ notebooks/(\w+)\.py", result.stdout))
 
 
-def test_a_change_reruns_only_what_depends_on_it(built_copy, tmp_path):
-    copy = clone_copy(built_copy, tmp_path / "project")  # touches sources: never the checkout's
-    copy.touch("notebooks/02_compare_2020.py")
+def test_a_change_reruns_only_what_depends_on_it_and_says_why(built_copy, tmp_path):
+    """On a project copy: a changed input reruns what depends on it, and each ▶ line names the
+    change; an input touched but unchanged (same content hash) reruns nothing."""
+    copy = clone_copy(built_copy, tmp_path / "project")  # edits sources: never the checkout's
+    for rel in ("notebooks/02_compare_2020.py", "params/scenario_retail_sales_total.yaml", "data/raw/provenance.yml"):
+        copy.touch(rel)
+    assert ran(copy.make("report")) == set()
+    edit = lambda rel, extra: copy.write_bytes(rel, copy.path(rel).read_bytes() + extra)  # noqa: E731
+    edit("notebooks/02_compare_2020.py", b"\n# a reader's note\n")
     result = copy.make("report")
     assert result.returncode == 0, result.stderr
     assert ran(result) == {"02_compare_2020", "90_report"}
-    copy.touch("params/scenario_retail_sales_total.yaml")
+    assert "▶ notebooks/02_compare_2020.py → reports/notebooks/02_compare_2020.ipynb  (because notebooks/02_compare_2020.py changed)" in result.stdout
+    edit("params/scenario_retail_sales_total.yaml", b"# a reader's note\n")
     result = copy.make("report")
-    assert ran(result) == {"20_scenario", "21_scenario_overview", "90_report"}
+    assert ran(result) == {"20_scenario", "21_scenario_overview", "35_robustness", "90_report"}
     assert result.stdout.count("▶ notebooks/20_scenario.py") == 1
-    copy.touch(paths.PLAN_TEXT.relative_to(paths.ROOT).as_posix())
+    assert "(because params/scenario_retail_sales_total.yaml changed)" in result.stdout
+    edit("data/raw/provenance.yml", b"# a reader's note\n")
     result = copy.make("report")
     assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "10_clean_observations", "20_scenario",
-                           "21_scenario_overview", "30_evaluation", "90_report"}
+                           "21_scenario_overview", "30_evaluation", "35_robustness", "90_report"}
     assert ran(copy.make("report")) == set()

@@ -10,7 +10,7 @@ mtimes kept, `.venv` symlinked), so the working tree and its outputs are never t
   cold      `make clean; make report JOBS=N` (venv present, outputs removed; N = --jobs, default the
             number of cores), and the same with JOBS=1
   no-op     a second `make report` with nothing changed
-  touch     `make report` after touching params/scenario_retail_sales_total.yaml
+  touch     `make report` after changing params/scenario_retail_sales_total.yaml (a comment added)
   naive     the same notebook runs one after another, the way one would without the Makefile:
             `jupyter nbconvert --to notebook --execute` on each notebook (converted from its
             jupytext script with `jupytext --to ipynb`, the run's parameters written into a cell
@@ -128,7 +128,7 @@ def verdict(t: dict) -> tuple[list[str], bool]:
         (f"cold make report JOBS={t['jobs']}", "cold", f"{cold / naive:.2f} x naive, {cold / design:.2f} x design floor "
                                                       f"({cold / floor:.1f} x import floor)"),
         ("no-op make report", "noop", f"target < {NOOP_LIMIT_S:g} s"),
-        ("make report after touching one params file", "touch", f"{TOUCHED}; {t['touch'][0] / cold:.2f} x cold"),
+        ("make report after changing one params file", "touch", f"{TOUCHED}; {t['touch'][0] / cold:.2f} x cold"),
         ("make scenario (observations up to date)", "scenario", f"target < {SCENARIO_LIMIT_S:g} s"),
     ]
     lines = [f"{'':<46} {'wall':>8} {'CPU':>8}",
@@ -338,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             sys.exit(f"bench: the cold build did not write {missing} in the copy")
         t["noop"] = make(copy, env, *parallel(args.jobs), "report")
-        (copy / TOUCHED).touch()
+        # a real change (a touched but unchanged file reruns nothing: tools/input_hashes.py)
+        with open(copy / TOUCHED, "a", encoding="utf-8") as fh:
+            fh.write("# bench: one change\n")
         t["touch"] = make(copy, env, *parallel(args.jobs), "report")
         t["scenario"] = make(copy, env, "scenario", f"PARAMS={TOUCHED}")
 

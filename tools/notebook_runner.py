@@ -134,6 +134,20 @@ def progress() -> str:
     return f"[{k}/{total}] "
 
 
+def because(output: Path) -> str:
+    """Why Make runs this step: `` (because a, b changed)`` from the prerequisites newer than the
+    target, which Make passes in ``BECAUSE`` (its ``$?``), or `` (… does not exist yet)``."""
+    if "BECAUSE" not in os.environ:
+        return ""
+    if not output.exists():
+        return f"  (because {relative(output)} does not exist yet)"
+    newer = [relative(p) for p in os.environ["BECAUSE"].split()]
+    if not newer:
+        return ""
+    shown = ", ".join(newer[:3]) + (f" and {len(newer) - 3} more" if len(newer) > 3 else "")
+    return f"  (because {shown} changed)"
+
+
 def _failing_source(executed: Path, exec_count) -> str:
     """Source of the cell with execution count ``exec_count`` in an executed notebook ("" if none)."""
     import nbformat
@@ -237,7 +251,7 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.partial.ipynb")
-    print(f"{progress()}▶ {relative(src)} → {relative(out)}", flush=True)
+    print(f"{progress()}▶ {relative(src)} → {relative(out)}{because(out)}", flush=True)
     started = time.perf_counter()
     kernel_cwd = str(resolve(cwd) if cwd else ROOT)
     kernel = EarlyKernel(kernel_cwd, notebook_imports(src))
@@ -339,11 +353,14 @@ def _newer_than(path: Path, inputs: list[Path]) -> bool:
     return all(made > p.stat().st_mtime_ns for p in inputs if p.is_file())
 
 
-def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
+def publish(reports: list[list[str]], index: str, executed: list[str], listed_reports: tuple[str, ...] = (),
+            listed: tuple[str, ...] = ()) -> int:
     """Export the reports (no code), every executed notebook (with code) and an index page.
 
     One process and one exporter per mode for all files: starting nbconvert once per notebook
-    would cost more than the exports themselves.
+    would cost more than the exports themselves. ``listed_reports`` (HTML files) and ``listed``
+    (executed notebooks) are other builds' outputs, not exported here: the index links those that
+    exist (the mid-term and the final evaluation are built by different targets, one index links both).
     """
     import html as html_lib
 
@@ -351,36 +368,42 @@ def publish(reports: list[list[str]], index: str, executed: list[str]) -> int:
 
     from analysis.files import atomic_write_text
 
-    print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index", flush=True)
+    why = because(resolve(reports[0][1])) if reports else ""
+    print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index{why}", flush=True)
     for src, dst in reports:
         to_html(src, dst, no_input=True)
     with_code = _exporter(False, "zh")
     index_path = resolve(index)
-    links = []
     exporter_inputs = [*sorted(TEMPLATES.rglob("*")), Path(__file__), ROOT / ".venv" / f".installed-{KERNEL_NAME}"]
     for path in executed:
-        nb = nbformat.read(resolve(path), as_version=4)
         out = resolve(path).with_suffix(".html")
         # A notebook that did not run again keeps its HTML (after one params change, 4 of 11
         # notebooks ran): the export is a function of the notebook, the template and nbconvert.
         if not _newer_than(out, [resolve(path), *exporter_inputs]):
-            body, _ = with_code.from_notebook_node(nb)
+            body, _ = with_code.from_notebook_node(nbformat.read(resolve(path), as_version=4))
             atomic_write_text(out, body)
+    links = []
+    for path in sorted({*executed, *(p for p in listed if resolve(p).with_suffix(".html").exists())},
+                       key=lambda p: resolve(p).name):
+        nb = nbformat.read(resolve(path), as_version=4)
+        out = resolve(path).with_suffix(".html")
         params = nb.metadata.get("papermill", {}).get("parameters", {})
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
         links.append((out.relative_to(index_path.parent).as_posix(), _title(nb, out.stem), shown))
+    report_files = [dst for _, dst in reports] + [h for h in listed_reports if resolve(h).exists()]
+    report_files = sorted(set(report_files), key=lambda h: resolve(h).name, reverse=True)  # mid-term first
     items = "\n".join(
         f'<li><a href="{html_lib.escape(href)}">{html_lib.escape(title)}</a> <code>{html_lib.escape(href)}</code>'
         f'<br><small>{html_lib.escape(params)}</small></li>' for href, title, params in links)
     report_links = "\n".join(
         f'<li><a href="{html_lib.escape(resolve(dst).relative_to(index_path.parent).as_posix())}">'
-        f'{html_lib.escape(resolve(dst).name)}</a></li>' for _, dst in reports)
+        f'{html_lib.escape(resolve(dst).name)}</a></li>' for dst in report_files)
     page = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>中期评估：报告与笔记本 / Mid-term evaluation: report and notebooks</title>
+<title>评估报告与笔记本 / Evaluation reports and notebooks</title>
 <style>body{{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;max-width:50rem;margin:0 auto;padding:1rem;line-height:1.6}}
 code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</style></head>
-<body><h1>昌吉州“十四五”现代服务业发展规划中期评估</h1>
+<body><h1>昌吉州“十四五”现代服务业发展规划评估</h1>
 <h2>报告 / Report</h2><ul>{report_links}</ul>
 <h2>已执行的笔记本（含代码）/ Executed notebooks with code</h2>
 <p>每个笔记本按其参数执行后的完整记录，供审核。/ Each notebook as executed, with its parameters, for audit.</p>
@@ -435,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     pub = sub.add_parser("publish", help="export reports (no code), executed notebooks (with code) and an index")
     pub.add_argument("--report", nargs=2, action="append", metavar=("EXECUTED", "HTML"), default=[])
     pub.add_argument("--index", required=True)
+    pub.add_argument("--listed-report", action="append", default=[], help="another build's report HTML: linked if it exists")
+    pub.add_argument("--listed", action="append", default=[], help="another build's executed notebook: linked if exported")
     pub.add_argument("executed", nargs="+")
     sc = sub.add_parser("scenario", help="the scenario notebook on one YAML file, into reports/scenarios/<name>/")
     sc.add_argument("params_file", nargs="?", default="")
@@ -452,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "execute":
         return execute(args.source, args.output, parse_parameters(args.parameter, args.parameters_file), args.cwd)
     if args.command == "publish":
-        return publish(args.report, args.index, args.executed)
+        return publish(args.report, args.index, args.executed, tuple(args.listed_report), tuple(args.listed))
     return to_html(args.executed, args.html, args.no_input)
 
 
