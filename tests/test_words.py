@@ -62,6 +62,8 @@ from analysis import paths  # noqa: E402
 
 CODE = [*sorted((paths.ROOT / "analysis").glob("*.py")), *sorted(paths.NOTEBOOKS.glob("*.py")), *sorted((paths.ROOT / "tools").glob("*.py"))]
 TEMPLATES = sorted((paths.TEMPLATES / "report").glob("*.j2"))
+# the unused-key check reads every template (the final report has its own)
+ALL_TEMPLATES = sorted(paths.TEMPLATES.glob("*/*.j2"))
 
 
 def _string_literals() -> tuple[set[str], set[str]]:
@@ -77,7 +79,7 @@ def _string_literals() -> tuple[set[str], set[str]]:
                 heads.add(body.split("{")[0])
             literals.add(body)
             literals.update(re.findall(r"[\w.]+", body))
-    for path in TEMPLATES:
+    for path in ALL_TEMPLATES:
         literals.update(re.findall(r"[\"']([\w.]+)[\"']", path.read_text(encoding="utf-8")))
     return literals, {h for h in heads if h}
 
