@@ -698,6 +698,8 @@ def _methods(w: _Writer, data: ReportData) -> list[dict]:
              w.t("methods.progress", ahead=fmt_pct(th["ahead_margin"], 0), lagging=fmt_pct(th["lagging_margin"], 0)),
              w.t("methods.selection"),
              w.t("methods.limits", low=min(n_points), high=max(n_points))]
+    if data.robustness is None:  # the trust step (35_robustness) has not been built for these tables
+        return [_list(items)]
     # per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust.py)
     items += [w.t("trust.series_caveat", indicator=labels.indicator(i, w.lang),
                   caveats=trust.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
