@@ -34,21 +34,24 @@ YEAR_STAMP := build/params/evaluation_year
 $(shell mkdir -p $(dir $(YEAR_STAMP)) && [ "$$(cat $(YEAR_STAMP) 2>/dev/null)" = "$(EVALUATION_YEAR)" ] || echo "$(EVALUATION_YEAR)" > $(YEAR_STAMP))
 
 ANALYSIS := $(wildcard analysis/*.py analysis/*.yml analysis/messages/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
+REPORT_TEMPLATES := $(wildcard templates/report/*)
 PROVENANCE := data/raw/provenance.yml
 PLAN_TEXT := data/raw/changji_14th_fyp_modern_services_plan.txt
 EXECUTED := reports/notebooks
 
 COMPARISON := data/processed/bureau_comparison_2020.csv
 COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
-COMPARISON_FIGURES := $(foreach f,tertiary_value_added tertiary_share retail trade,figures/comparison_2020_$(f).png)
+# Figures are drawn once per report language: figures/zh/…, figures/en/….
+LANGUAGES := zh en
+COMPARISON_FIGURES := $(foreach l,$(LANGUAGES),$(foreach f,tertiary_value_added tertiary_share retail trade,figures/$(l)/comparison_2020_$(f).png))
 RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulletins.csv data/raw/plan_text_observations.csv
 TRUST_RULES := data/raw/observation_rules.yml data/raw/data_notes.md
 OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
 SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
 SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
 SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) \
-  $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(SCENARIO_IDS:%=figures/scenario_%.png)
-OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv figures/sweep_required_vs_achievable.png
+  $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(foreach l,$(LANGUAGES),$(SCENARIO_IDS:%=figures/$(l)/scenario_%.png))
+OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv $(LANGUAGES:%=figures/%/sweep_required_vs_achievable.png)
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
 FINAL_PARAMS := params/final_evaluation.yaml
 SCENARIO_PARAMS := $(SCENARIO_IDS:%=params/scenario_%.yaml)
@@ -60,8 +63,10 @@ ROBUSTNESS := data/processed/robustness.csv data/processed/conclusion_caveats.cs
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
+REPORT_PDFS := reports/mid_term_evaluation.pdf reports/mid_term_evaluation.en.pdf
+CHROMIUM ?= chromium
 
-.PHONY: help venv browser report pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab clean distclean
+.PHONY: help venv browser report pdf pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -95,7 +100,7 @@ $(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_ob
 
 # One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
 # several targets: one recipe run makes all of them).
-data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/processed/target_readings_%.csv figures/scenario_%.png $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/processed/target_readings_%.csv figures/zh/scenario_%.png figures/en/scenario_%.png $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/20_scenario_$*.ipynb -f params/scenario_$*.yaml
 
 $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_overview.py $(SCENARIO_SUMMARIES) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
@@ -110,7 +115,7 @@ $(ROBUSTNESS) $(EXECUTED)/35_robustness.ipynb &: notebooks/35_robustness.py para
 	$(RUN) execute $< $(EXECUTED)/35_robustness.ipynb -p evaluation_year $(EVALUATION_YEAR)
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh -p evaluation_year $(EVALUATION_YEAR)
@@ -182,6 +187,17 @@ report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, ind
 final: $(VENV_STAMP) ## Build the final evaluation (终期评估, 2025): reports/final_evaluation.html (+ .en.html), beside the mid-term report
 	$(call counted,final-pipeline)
 
+# Optional: the two editions printed to A4 PDF by headless Chromium (`make report` never needs it).
+# The print stylesheet is in templates/report/report.css; Chromium writes to a temporary file first.
+pdf: $(REPORT_PDFS) ## Print both editions to PDF (reports/mid_term_evaluation.pdf, .en.pdf) with headless Chromium
+
+reports/%.pdf: reports/%.html
+	@command -v $(CHROMIUM) >/dev/null || { echo "make pdf needs Chromium: run make browser (Debian package chromium)" >&2; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+	  --no-first-run --user-data-dir="$$tmp/profile" --no-pdf-header-footer --print-to-pdf="$$tmp/out.pdf" \
+	  "file://$(CURDIR)/$<" 2>/dev/null && test -s "$$tmp/out.pdf" && mv "$$tmp/out.pdf" $@ && echo "✔ $@"
+
 # Make must never delete a target itself: the runner writes each output to a temporary file and
 # renames it, so a failed or interrupted recipe cannot leave a target that looks up to date. (With
 # grouped targets GNU Make 4.3 would otherwise delete the *other* targets of a failed or
@@ -222,13 +238,14 @@ test-fast: $(VENV_STAMP) ## Unit tests only (no notebook runs, browser or kernel
 lint: $(VENV_STAMP) ## Lint with ruff (rules in pyproject.toml; also run by make test)
 	$(VENV)/bin/ruff check .
 
-# The browser tests drive Debian's Chromium; CJK fonts let it draw the report's Chinese text.
-browser: ## Install Debian's chromium and CJK fonts for the browser tests, if missing
-	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then exit 0; fi; \
+# The browser tests drive Debian's Chromium; CJK fonts let it draw the report's Chinese text;
+# poppler-utils (pdftotext, pdfimages) lets the PDF test read what `make pdf` printed.
+browser: ## Install Debian's chromium, CJK fonts and poppler-utils for the browser tests, if missing
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "▶ installing chromium and fonts-noto-cjk (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "The browser tests need Chromium: install the Debian packages chromium and fonts-noto-cjk (as root)." >&2; exit 1; fi
+	  echo "▶ installing chromium, fonts-noto-cjk and poppler-utils (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
+	else echo "The browser tests need Chromium: install the Debian packages chromium, fonts-noto-cjk and poppler-utils (as root)." >&2; exit 1; fi
 
 # Build times for the README, measured in a temporary copy (the working tree is not touched).
 bench: $(VENV_STAMP) ## Time cold, no-op and one-change builds against plain nbconvert (in a temporary copy, ~3 min)

@@ -1,19 +1,24 @@
-"""Plotting functions; each takes tidy data and returns a matplotlib Figure (labels in Chinese)."""
+"""Plotting functions; each takes tidy data and a language and returns a matplotlib Figure.
+
+Every word drawn (titles, axes, legends, category labels) comes from the catalogue
+(``analysis/messages/figures.yml``, ``labels.yml``) or ``analysis/indicators.yml`` in the
+figure's language: notebooks draw each figure once per language (``figures/zh/``, ``figures/en/``).
+"""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis import catalogue
+from analysis import labels, words
 from analysis.style import REGION_COLOURS, SCENARIO_COLOURS
 
 
-def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, value_label: str | None = None):
+def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, language: str = "zh"):
     """Grouped bars: one group per indicator, one bar per region, values printed on the bars.
 
     ``data`` is the cleaned comparison table (``bureau_comparison_2020.csv``); all indicators
-    plotted together must share a unit, which becomes the axis label.
+    plotted together must share a unit, which becomes the axis label (in ``language``).
     """
     import seaborn as sns  # here, not at module import: ~1 s that only the charts need
 
@@ -24,18 +29,19 @@ def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, va
     order = [i for i in indicator_ids if i in set(sub["indicator_id"])]
     label_of = sub.drop_duplicates("indicator_id").set_index("indicator_id")
     sub["label"] = sub["indicator_id"].map(
-        lambda i: label_of.loc[i, "breakdown_zh"] if label_of.loc[i, "breakdown"] != "total" else label_of.loc[i, "indicator_zh"]
+        lambda i: label_of.loc[i, f"breakdown_{language}"] if label_of.loc[i, "breakdown"] != "total"
+        else label_of.loc[i, f"indicator_{language}"]
     )
-    sub["region"] = sub["region_code"].map(lambda c: catalogue.region(c)["short_zh"])
-    hue_order = [catalogue.region(c)["short_zh"] for c in REGION_COLOURS if c in set(sub["region_code"])]
-    palette = {catalogue.region(c)["short_zh"]: col for c, col in REGION_COLOURS.items()}
+    sub["region"] = sub["region_code"].map(lambda c: labels.region(c, language))
+    hue_order = [labels.region(c, language) for c in REGION_COLOURS if c in set(sub["region_code"])]
+    palette = {labels.region(c, language): colour for c, colour in REGION_COLOURS.items()}
     fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(order) + 2), 4.2))
     sns.barplot(data=sub, x="label", y="value", hue="region", order=[sub.loc[sub.indicator_id == i, "label"].iloc[0] for i in order],
                 hue_order=hue_order, palette=palette, ax=ax)
     for container in ax.containers:
         ax.bar_label(container, fmt="%.2f", fontsize=8, padding=2)
     ax.set_xlabel("")
-    ax.set_ylabel(value_label or units[0])
+    ax.set_ylabel(labels.unit(units[0], language))
     ax.set_title(title)
     ax.legend(title="", frameon=False)
     ax.margins(y=0.12)
@@ -43,16 +49,18 @@ def comparison_bars(data: pd.DataFrame, indicator_ids: list[str], title: str, va
     return fig
 
 
-def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str = "zh", ax=None):
-    """Actuals, plan path, fitted trends with their 80% bands, stress and required paths, target.
+def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str = "zh", ax=None, level: float = 0.8):
+    """Actuals, plan path, fitted trends with their ``level`` bands, stress and required paths, target.
 
-    ``table`` is a scenario table (:data:`analysis.scenarios.SCENARIO_COLUMNS`). With ``ax`` (an
+    ``table`` is a scenario table (:data:`analysis.scenarios.SCENARIO_COLUMNS`); ``unit`` is its
+    canonical unit (亿元), named on the axis in ``language`` like every legend entry. With ``ax`` (an
     empty Axes, e.g. the explorer's one figure redrawn on each change) it draws there and leaves
     the layout to the caller; otherwise it makes a new figure.
     """
-    from analysis.scenarios import SCENARIO_LABELS  # lazy: analysis.scenarios imports statsmodels (via growth)
-
-    label = {k: v[0 if language == "zh" else 1] for k, v in SCENARIO_LABELS.items()}
+    target_rows = table[table["scenario"] == "target"]
+    target_year = int((target_rows if len(target_rows) else table)["year"].max())
+    label = {k: words.text(f"scenario.{k}", language, level=f"{level:.0%}", year=target_year)
+             for k in ("actual", "plan", "trend_loglinear", "trend_damped", "stress", "required", "target")}
     styles = {
         "plan": dict(color=SCENARIO_COLOURS["plan"], linestyle="--", marker=None),
         "trend_loglinear": dict(color=SCENARIO_COLOURS["trend"], linestyle="-", marker=None),
@@ -82,8 +90,8 @@ def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str
                    label=label["target"])
     years = table["year"].astype(int)
     ax.set_xticks(range(int(years.min()), int(years.max()) + 1))
-    ax.set_xlabel("年份" if language == "zh" else "year")
-    ax.set_ylabel(unit)
+    ax.set_xlabel(words.text("figure.year_axis", language))
+    ax.set_ylabel(labels.unit(unit, language))
     ax.set_title(title)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     if own_figure:
@@ -92,13 +100,14 @@ def scenario_fan_chart(table: pd.DataFrame, title: str, unit: str, language: str
 
 
 def required_vs_achievable_chart(sweep: pd.DataFrame, targets: dict[str, float], achievable: dict[str, float],
-                                 labels: dict[str, str], language: str = "zh"):
+                                 target_year: int, language: str = "zh"):
     """Value reached in the target year at each constant growth rate, as % of the target.
 
     ``sweep`` comes from :func:`analysis.growth.sweep_required_vs_achievable`. Each indicator
     is a line (percent of its own target, so different units share one axis); a dotted vertical
     line marks the growth it requires and a dot the rate its fitted trend achieved
-    (``achievable``, fraction per year, NaN when no trend could be fitted).
+    (``achievable``, fraction per year, NaN when no trend could be fitted). Lines are named by
+    indicator in ``language``.
     """
     import seaborn as sns  # here, not at module import: ~1 s that only the charts need
 
@@ -106,14 +115,14 @@ def required_vs_achievable_chart(sweep: pd.DataFrame, targets: dict[str, float],
     palette = sns.color_palette("tab10", n_colors=max(3, sweep["indicator_id"].nunique()))
     for colour, (ind, grp) in zip(palette, sweep.groupby("indicator_id", sort=False)):
         pct = grp["value_at_target_year"] / targets[ind] * 100
-        ax.plot(grp["rate"] * 100, pct, color=colour, label=labels.get(ind, ind))
+        ax.plot(grp["rate"] * 100, pct, color=colour, label=labels.indicator(ind, language))
         ax.axvline(float(grp["required_rate"].iloc[0]) * 100, color=colour, linestyle=":", linewidth=1)
         rate = achievable.get(ind, float("nan"))
         if rate == rate:  # not NaN
             ax.scatter([rate * 100], [float(np.interp(rate, grp["rate"], pct))], color=colour, zorder=5)
     ax.axhline(100, color="#27ae60", linewidth=1)
-    ax.set_xlabel("年均增速（%）" if language == "zh" else "average annual growth (%)")
-    ax.set_ylabel("2025 年值占目标的百分比（%）" if language == "zh" else "2025 value as % of target")
+    ax.set_xlabel(words.text("figure.sweep_rate_axis", language))
+    ax.set_ylabel(words.text("figure.sweep_share_axis", language, year=target_year))
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig

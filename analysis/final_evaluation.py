@@ -37,6 +37,7 @@ import pandas as pd
 
 from analysis import catalogue, scoreboard
 from analysis.catalogue import SUBJECT_REGION
+from analysis.observations import selected_full_year
 from analysis.parameters import ParameterError, check_parameter
 from analysis.paths import PARAMS, resolve
 from analysis.yaml_files import load_yaml
@@ -244,5 +245,4 @@ def status_counts(final: pd.DataFrame, column: str = "status") -> dict[str, int]
 
 def data_years(observations: pd.DataFrame, region_code: str = SUBJECT_REGION) -> list[int]:
     """Years for which at least one selected full-year value of ``region_code`` exists."""
-    usable = scoreboard.usable_observations(observations, region_code)
-    return sorted(int(y) for y in usable["year"].unique())
+    return sorted({int(y) for y in selected_full_year(observations, region_code)["year"]})

@@ -27,6 +27,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.words import Message
+
 # scipy and statsmodels are imported where a model is evaluated or simulated (about 2 s a
 # process): a notebook that only needs cagr/required_growth/plan_path must not pay them.
 # ETSModel (state-space ETS) rather than holtwinters.ExponentialSmoothing: with the parameters
@@ -377,15 +379,16 @@ class CovidDesign:
     dummy : numpy.ndarray of float or None
         0/1 regressor for the kept points (1 in :data:`COVID_YEARS`) when ``treatment ==
         "dummy"``, else None.
-    reason : str or None
-        Why ``treatment != requested`` (or why the treatment had nothing to act on).
+    reason : Message or None
+        Why ``treatment != requested`` (or why the treatment had nothing to act on): a
+        catalogue message (:class:`analysis.words.Message`) that reads as its English text.
     """
 
     requested: str
     treatment: str
     keep: np.ndarray
     dummy: np.ndarray | None
-    reason: str | None = None
+    reason: Message | None = None
 
 
 def _covid_span() -> str:
@@ -423,22 +426,20 @@ def covid_design(years, treatment: str) -> CovidDesign:
     n_other = len(yrs) - n_covid
     keep_all = np.ones(len(yrs), dtype=bool)
 
-    def fallback(reason: str) -> CovidDesign:
+    def fallback(reason: Message) -> CovidDesign:
         return CovidDesign(treatment, "none", keep_all, None, reason)
 
     if treatment == "none":
         return CovidDesign(treatment, "none", keep_all, None)
     if n_covid == 0:
-        return fallback(f"covid={treatment!r} ignored: no observations in {_covid_span()}")
+        return fallback(Message("reason.covid_ignored", treatment=Message(f"covid.{treatment}"), span=_covid_span()))
     if treatment == "exclude":
         if n_other < 2:
-            return fallback(f"covid='exclude' not applied: dropping {n_covid} point(s) in "
-                            f"{_covid_span()} would leave {n_other}, a trend needs 2")
+            return fallback(Message("reason.covid_exclude_not_applied", n=n_covid, span=_covid_span(), left=n_other, needed=2))
         return CovidDesign(treatment, "exclude", ~is_covid, None)
     # dummy
     if n_other < 2:
-        return fallback(f"covid='dummy' not applied: {n_other} non-covid point(s), level and "
-                        f"slope need 2 besides the {n_covid} covid point(s)")
+        return fallback(Message("reason.covid_dummy_not_applied", left=n_other, needed=2, n=n_covid))
     return CovidDesign(treatment, "dummy", keep_all, is_covid.astype(float))
 
 
@@ -495,9 +496,10 @@ class TrendFit:
         number of simulated years).
     covid_requested, covid_applied : str
         Covid treatment asked for / actually used (see :func:`covid_design`).
-    covid_reason, interval_reason, fallback_reason : str or None
+    covid_reason, interval_reason, fallback_reason : Message or None
         Why the covid treatment changed; why there is no prediction interval; why a damped
-        fit fell back to the log-linear trend.
+        fit fell back to the log-linear trend. Each is a catalogue message
+        (:class:`analysis.words.Message`: key and parameters; as a string its English text).
     seed, n_sims : int or None
         Simulation settings of damped fits (None for log-linear fits).
     """
@@ -513,9 +515,9 @@ class TrendFit:
     horizon_years: int
     covid_requested: str
     covid_applied: str
-    covid_reason: str | None = None
-    interval_reason: str | None = None
-    fallback_reason: str | None = None
+    covid_reason: Message | None = None
+    interval_reason: Message | None = None
+    fallback_reason: Message | None = None
     seed: int | None = None
     n_sims: int | None = None
     _ols: _OLSState | None = field(default=None, repr=False)
@@ -830,7 +832,7 @@ def maximise_damped_likelihood(log_values: Sequence[float], start: DampedEstimat
                    message="step below 1e-8" if converged else f"stopped after {max_iter} iterations")
 
 
-def damped_acceptance(estimate: DampedEstimate, profile: PhiProfile) -> str | None:
+def damped_acceptance(estimate: DampedEstimate, profile: PhiProfile) -> Message | None:
     """The project's criterion for using a damped-trend estimate; None = accept, else why not.
 
     Accepted when its parameters are finite and within :data:`DAMPED_BOUNDS` (on a bound is
@@ -840,18 +842,17 @@ def damped_acceptance(estimate: DampedEstimate, profile: PhiProfile) -> str | No
     """
     p = estimate.params
     if not all(math.isfinite(v) for v in p.values()) or not math.isfinite(estimate.llf):
-        return "damped trend fit returned non-finite parameters or likelihood"
+        return Message("reason.damped_nonfinite")
     alpha, phi = p["smoothing_level"], p["damping_trend"]
     rel = p["smoothing_trend"] / alpha if alpha > 0 else math.nan
     for name, value in (("smoothing_level", alpha), ("smoothing_trend_relative", rel), ("damping_trend", phi)):
         lo, hi = DAMPED_BOUNDS[name]
         if not lo - 1e-12 <= value <= hi + 1e-12:
-            return f"damped trend estimate out of bounds: {name} = {value:.6g}, allowed [{lo}, {hi}]"
+            return Message("reason.damped_out_of_bounds", name=name, value=f"{value:.6g}", low=lo, high=hi)
     gap = profile.best.llf - estimate.llf
     if gap > DAMPED_LLF_TOLERANCE:
-        return (f"damped trend estimate is not a maximum: its log-likelihood {estimate.llf:.4f} is "
-                f"{gap:.4f} below the phi profile's best {profile.best.llf:.4f} "
-                f"(tolerance {DAMPED_LLF_TOLERANCE})")
+        return Message("reason.damped_not_maximum", llf=f"{estimate.llf:.4f}", gap=f"{gap:.4f}", best=f"{profile.best.llf:.4f}",
+                       tolerance=DAMPED_LLF_TOLERANCE)
     return None
 
 
@@ -955,9 +956,7 @@ def fit_loglinear_trend(years, values, covid: str = "none",
     df_resid = len(yrs_fit) - x.shape[1]
     interval_reason = None
     if df_resid <= 0:
-        interval_reason = (f"no prediction interval: {len(yrs_fit)} points and {x.shape[1]} "
-                           f"parameters leave no residual degrees of freedom (exact fit); "
-                           f"an interval needs at least {x.shape[1] + 1} points")
+        interval_reason = Message("reason.interval_no_dof", n=len(yrs_fit), k=x.shape[1], needed=x.shape[1] + 1)
         sigma2 = float("nan")
     else:
         sigma2 = ssr / df_resid
@@ -1052,23 +1051,20 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
                          f"got {n_sims!r}")
     yrs, vals = _check_series(years, values)
 
-    def fallback(reason: str) -> TrendFit:
+    def fallback(reason: Message) -> TrendFit:
         fit = fit_loglinear_trend(yrs, vals, covid=covid, horizon_years=horizon_years,
                                   level=level)
         return replace(fit, fallback_reason=reason)
 
     if covid == "dummy":
-        return fallback("covid='dummy' is not available for the damped trend (ETS takes no "
-                        "regressors); used the log-linear trend with the covid dummy")
+        return fallback(Message("reason.damped_no_dummy"))
     design = covid_design(yrs, covid)
     yrs_fit, vals_fit = yrs[design.keep], vals[design.keep]
     gaps = _gaps(yrs_fit)
     if gaps:
-        return fallback(f"years not consecutive (gap after {', '.join(map(str, gaps))}); the "
-                        f"damped trend needs a regular annual series")
+        return fallback(Message("reason.damped_gaps", years=", ".join(map(str, gaps))))
     if len(yrs_fit) < MIN_POINTS_DAMPED:
-        return fallback(f"series too short: {len(yrs_fit)} points, damped trend needs "
-                        f"{MIN_POINTS_DAMPED}")
+        return fallback(Message("reason.damped_too_short", n=len(yrs_fit), needed=MIN_POINTS_DAMPED))
 
     log_vals = np.log(vals_fit)
     # The estimate and its acceptance are computed without BLAS (see the section above); the
@@ -1093,7 +1089,7 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if fit_error is not None:
-        return fallback(f"damped trend fit failed: {type(fit_error).__name__}: {fit_error}")
+        return fallback(Message("reason.damped_failed", error=f"{type(fit_error).__name__}: {fit_error}"))
     params = dict(estimate.params)
     forecast = np.asarray(res.forecast(horizon_years), dtype=float)
     # A fresh Generator from the seed: deterministic, and independent of any global RNG state.

@@ -1,83 +1,56 @@
-"""Small helpers that turn data into report HTML: escaped tables, embedded figures, formatted numbers."""
+"""Render the report context (:mod:`analysis.report_context`) through the Jinja2 templates in
+``templates/report/`` into one self-contained HTML fragment: figures embedded as data URIs,
+the report's stylesheet (screen and A4 print) inlined, every value HTML-escaped."""
 from __future__ import annotations
 
 import base64
-import html
-import math
 import subprocess
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import pandas as pd
+import jinja2
+from markupsafe import Markup
+
+from analysis.paths import TEMPLATES
+from analysis.report_context import fmt_number, fmt_pct  # noqa: F401  (the notebooks format numbers with these)
+
+REPORT_TEMPLATES = TEMPLATES / "report"
 
 
-def fmt_number(value: float, decimals: int = 2) -> str:
-    """A number for the report text; missing values are shown as ``—`` (never guessed)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:,.{decimals}f}"
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def fmt_pct(fraction: float, decimals: int = 1) -> str:
-    """A growth rate kept as a fraction in code (0.0931) shown as a percentage (9.3%)."""
-    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
-        return "—"
-    return f"{fraction * 100:.{decimals}f}%"
+def data_uri(path: str | Path) -> str:
+    """A PNG file as a ``data:`` URI (the report needs no other file)."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-def figure_html(path: str | Path, caption: str, source: str) -> str:
-    """An embedded PNG (base64 data URI, so the HTML needs no other file) with caption and source."""
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}" style="max-width:100%">'
-        f"<figcaption>{html.escape(caption)}<br><span class=\"caption\">来源：{html.escape(source)}</span>"
-        "</figcaption></figure>"
-    )
+class _TemplateContext(dict):
+    """The context as the templates see it, with ``image(name)``: a figure of the report's language."""
+
+    def __init__(self, context: dict, figure_dir: Path):
+        super().__init__(context)
+        self.figure_dir = figure_dir
+
+    def image(self, name: str) -> str:
+        return data_uri(self.figure_dir / name)
 
 
-def table_html(df: pd.DataFrame, caption: str, source: str, float_format: str = "{:,.2f}") -> str:
-    """A table with caption and source; every cell is HTML-escaped (text from data is shown as text)."""
-    body = df.to_html(index=False, escape=True, na_rep="—", float_format=float_format.format, border=0)
-    return (
-        f"<figure><figcaption><strong>{html.escape(caption)}</strong></figcaption>{body}"
-        f"<span class=\"caption\">来源：{html.escape(source)}</span></figure>"
-    )
+def render_report(context: dict, figures_dir: str | Path) -> str:
+    """The report as HTML: ``context`` from :func:`analysis.report_context.build_context`, the
+    figures of its language read from ``figures_dir/<language>/``."""
+    ctx = _TemplateContext(context, Path(figures_dir) / context["lang"])
+    css = (REPORT_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return _environment().get_template("report.html.j2").render(**context, ctx=ctx, css=css)
 
 
-QUALITY_LABELS = {
-    "official": ("官方网站", "official site"),
-    "official_reprint": ("官方发布的转载", "reprint of an official release"),
-    "media": ("媒体报道", "media report"),
-    "encyclopedia_blog": ("百科 / 博客 / 自媒体", "encyclopedia, blog or self-media"),
-}
-
-
-def translator(language: str):
-    """``t(zh, en)`` picks the text of the report language (``zh`` or ``en``)."""
-    if language not in ("zh", "en"):
-        raise ValueError(f"language {language!r}: allowed values are 'zh', 'en'")
-    return lambda zh, en: zh if language == "zh" else en
-
-
-def heading(anchor: str, text: str, level: int = 2) -> str:
-    """A heading with a stable id for the table of contents (text escaped)."""
-    return f'<h{level} id="{html.escape(anchor)}">{html.escape(text)}</h{level}>'
-
-
-def toc_html(sections: list[tuple[str, str]], title: str) -> str:
-    """A table of contents linking to :func:`heading` anchors."""
-    items = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in sections)
-    return f"<nav><strong>{html.escape(title)}</strong><ol>{items}</ol></nav>"
-
-
-def paragraph(text: str) -> str:
-    """A paragraph of report text, escaped (numbers and labels from data are shown as text)."""
-    return f"<p>{html.escape(text)}</p>"
-
-
-def bullet_list(items: list[str]) -> str:
-    """An escaped bullet list."""
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+def plain_title(context: dict) -> str:
+    """The report title as text (for the HTML ``<title>``)."""
+    return Markup(context["title"]).striptags()
 
 
 def package_versions(names: tuple[str, ...]) -> dict[str, str]:

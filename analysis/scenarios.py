@@ -17,21 +17,13 @@ import pandas as pd
 from analysis import catalogue, growth
 from analysis.parameters import ParameterError, check_parameter
 from analysis.units import to_canonical
+from analysis.words import Message, to_json
 
 #: Indicators the scenario notebook knows (the client's: tertiary value added, retail, tourism).
 SCENARIO_INDICATORS = ("tertiary_value_added", "retail_sales_total", "tourism_visits", "tourism_revenue")
 #: Allowed growth rates, open interval, fractions per year.
 RATE_BOUNDS = (-0.5, 1.0)
 SCENARIO_COLUMNS = ["year", "scenario", "value", "lower", "upper", "unit"]
-SCENARIO_LABELS = {
-    "actual": ("实际值", "actual"),
-    "plan": ("规划路径（按规划增速）", "plan path (stated rate)"),
-    "trend_loglinear": ("对数线性趋势（80% 预测区间）", "log-linear trend (80% prediction interval)"),
-    "trend_damped": ("阻尼趋势（80% 模拟区间）", "damped trend (80% simulated interval)"),
-    "stress": ("压力情景", "stress scenario"),
-    "required": ("达标所需路径", "path required to reach the target"),
-    "target": ("2025 年目标", "2025 target"),
-}
 
 
 def validate_scenario_parameters(indicator, stated_rate, base_year, horizon, covid, seed, level, stress_shock):
@@ -97,10 +89,13 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
     Returns
     -------
     (table, summary): ``table`` has :data:`SCENARIO_COLUMNS` (one row per year and scenario);
-    ``summary`` holds the headline numbers and every reason a scenario could not be computed.
+    ``summary`` holds the headline numbers and every reason a scenario could not be computed:
+    ``notes`` in English (for people reading the CSV), ``note_messages`` the same reasons as
+    catalogue messages (JSON, :func:`analysis.words.to_json`) that the report renders in its
+    language; ``damped_fallback_reason`` / ``damped_fallback_message`` likewise.
     """
     series = series.sort_values("year").reset_index(drop=True)
-    notes: list[str] = []
+    notes: list[Message] = []
     parts = [_rows(series, "actual", unit)]
     years, values = series["year"].to_numpy(int), series["value"].to_numpy(float)
     latest_year = int(years[-1]) if len(years) else None
@@ -112,24 +107,24 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         "plan_value_at_target_year": math.nan, "required_rate": math.nan, "trend_method": None,
         "trend_rate": math.nan, "trend_value": math.nan, "trend_lower": math.nan, "trend_upper": math.nan,
         "probability_of_target": math.nan, "damped_fallback_reason": None, "covid_applied": None,
-        "stress_value": math.nan,
+        "stress_value": math.nan, "damped_fallback_message": None,
     }
     if not len(series):
-        notes.append("no annual observation: nothing to project")
-        summary["notes"] = "; ".join(notes)
+        notes.append(Message("reason.no_observation"))
+        summary["notes"], summary["note_messages"] = "; ".join(notes), to_json(notes)
         return pd.DataFrame(columns=SCENARIO_COLUMNS), summary
 
     base = series[series["year"] == base_year]
     if stated_rate is not None:
         if base.empty:
-            notes.append(f"no observation in base year {base_year}: plan path not drawn")
+            notes.append(Message("reason.no_base_year", year=base_year))
         else:
             summary["base_value"] = float(base["value"].iloc[0])
             path = growth.plan_path(summary["base_value"], base_year, stated_rate, target_year)
             parts.append(_rows(path, "plan", unit))
             summary["plan_value_at_target_year"] = float(path["value"].iloc[-1])
     else:
-        notes.append("the plan states no growth rate for this indicator: no plan path")
+        notes.append(Message("reason.no_plan_rate"))
 
     if target is not None and latest_year < target_year:
         summary["required_rate"] = growth.required_growth(latest_value, target, target_year - latest_year)
@@ -146,6 +141,7 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         if damped.method == "damped":
             parts.append(_rows(damped.predict(future), "trend_damped", unit))
         summary["damped_fallback_reason"] = damped.fallback_reason
+        summary["damped_fallback_message"] = to_json([damped.fallback_reason]) if damped.fallback_reason else None
         end = trend.predict([target_year]).iloc[0]
         summary.update(trend_method=trend.method, trend_rate=trend.growth_rate, trend_value=float(end["value"]),
                        trend_lower=float(end["lower"]), trend_upper=float(end["upper"]), covid_applied=trend.covid_applied)
@@ -156,10 +152,10 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         parts.append(_rows(stress, "stress", unit))
         summary["stress_value"] = float(stress["value"].iloc[-1])
     elif len(series) < 2:
-        notes.append(f"only {len(series)} annual observation(s): no trend, interval or stress scenario can be fitted")
+        notes.append(Message("reason.too_few_points", n=len(series)))
     elif horizon_years < 1:
-        notes.append(f"the {target_year} value is already published: nothing to project")
-    summary["notes"] = "; ".join(notes)
+        notes.append(Message("reason.already_published", year=target_year))
+    summary["notes"], summary["note_messages"] = "; ".join(notes), to_json(notes)
     table = pd.concat(parts, ignore_index=True)
     return table, summary
 
@@ -214,40 +210,43 @@ def backtest(series: pd.DataFrame, cutoff: int = 2020, stated_rate: float | None
     Methods: log-linear trend, damped trend (or its recorded fallback), and the plan path at
     the stated rate from ``base_year``. Returns one row per method and later actual year with
     ``predicted``, ``actual``, ``error`` (predicted − actual, series unit) and ``error_pct``
-    (percent of actual); a method that cannot be fitted gets a row with NaN and the reason.
+    (percent of actual); a method that cannot be fitted gets a row with NaN and the reason
+    (``note`` in English, ``note_messages`` as catalogue messages in JSON).
     """
     series = series.sort_values("year")
     train = series[series["year"] <= cutoff]
     test = series[series["year"] > cutoff]
     rows = []
 
-    def add(method: str, predicted: dict, note: str | None) -> None:
+    def add(method: str, predicted: dict, notes: tuple[Message, ...] | list[Message]) -> None:
         for year, actual in zip(test["year"], test["value"]):
             p = predicted.get(int(year), math.nan)
             rows.append({"method": method, "fit_years": ",".join(map(str, train["year"])), "n_fit": len(train),
                          "year": int(year), "predicted": p, "actual": float(actual), "error": p - actual,
-                         "error_pct": (p - actual) / actual * 100, "note": note})
+                         "error_pct": (p - actual) / actual * 100, "note": "; ".join(notes) or None,
+                         "note_messages": to_json(notes) if notes else None})
 
     if test.empty:
-        return pd.DataFrame(columns=["method", "fit_years", "n_fit", "year", "predicted", "actual", "error", "error_pct", "note"])
+        return pd.DataFrame(columns=["method", "fit_years", "n_fit", "year", "predicted", "actual", "error", "error_pct", "note",
+                                     "note_messages"])
     years_out = [int(y) for y in test["year"]]
     if len(train) >= 2:
         trend = growth.fit_loglinear_trend(train["year"], train["value"], covid=covid, horizon_years=max(years_out) - cutoff)
-        add("loglinear", dict(zip(years_out, trend.predict(years_out)["value"])), "; ".join(trend.notes) or None)
+        add("loglinear", dict(zip(years_out, trend.predict(years_out)["value"])), trend.notes)
         damped = growth.fit_damped_trend(train["year"], train["value"], covid=covid, seed=seed, horizon_years=max(years_out) - int(train["year"].max()))
         label = "damped" if damped.method == "damped" else "damped→loglinear"
-        add(label, dict(zip(years_out, damped.predict(years_out)["value"])), damped.fallback_reason)
+        add(label, dict(zip(years_out, damped.predict(years_out)["value"])), [damped.fallback_reason] if damped.fallback_reason else [])
     else:
-        reason = f"only {len(train)} point(s) up to {cutoff}: a trend needs at least 2"
-        add("loglinear", {}, reason)
-        add("damped", {}, reason)
+        reason = Message("reason.backtest_too_few", n=len(train), cutoff=cutoff, needed=2)
+        add("loglinear", {}, [reason])
+        add("damped", {}, [reason])
     if stated_rate is not None and base_year is not None:
         base = train[train["year"] == base_year]
         if base.empty:
-            add("plan_rate", {}, f"no observation in base year {base_year}")
+            add("plan_rate", {}, [Message("reason.backtest_no_base_year", year=base_year)])
         else:
             path = growth.plan_path(float(base["value"].iloc[0]), base_year, stated_rate, max(years_out))
-            add("plan_rate", dict(zip(path["year"], path["value"])), None)
+            add("plan_rate", dict(zip(path["year"], path["value"])), [])
     return pd.DataFrame(rows)
 
 

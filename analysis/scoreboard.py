@@ -49,6 +49,7 @@ from analysis.progress import (
     log_progress,
 )
 from analysis.units import convert_units
+from analysis.words import Message, to_json
 
 OBSERVATION_COLUMNS = ("region_code", "indicator_id", "year", "period", "value", "unit", "qualifier",
                        "source_id", "quality", "selected")
@@ -57,7 +58,7 @@ EVALUATION_COLUMNS = [
     "target_text", "base_year", "target_year", "evaluation_year", "baseline_value", "baseline_origin",
     "actual_value", "actual_year", "actual_qualifier", "source_id", "quality", "method", "realised_rate",
     "target_rate", "required_rate", "achieved_share", "elapsed_share", "status", "status_zh", "status_en",
-    "data_needed", "data_needed_zh", "note", "alt_reading", "alt_achieved_share", "alt_status_zh", "alt_status_en",
+    "data_needed", "data_needed_zh", "note", "note_messages", "alt_reading", "alt_achieved_share", "alt_status_zh", "alt_status_en",
 ]
 #: the columns a result copies from its target row
 _FROM_TARGET = ("target_id", "group_zh", "indicator_zh", "indicator_en", "indicator_id", "kind", "unit",
@@ -98,7 +99,8 @@ class Point:
     source_id: str
     quality: str
     qualifier: str = "exact"
-    note: str | None = None
+    note: str | None = None  # English, as the messages read
+    messages: tuple[Message, ...] = ()  # the notes as catalogue messages (the report renders these)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,13 @@ class ShareOfGdp:
     source_id: str | None
     quality: str | None
     qualifier: str
-    note: str | None
+    note: str | None  # English, as the messages read
+    messages: tuple[Message, ...] = ()
+
+
+def _notes(messages: list[Message]) -> tuple[str | None, tuple[Message, ...]]:
+    """A note's two forms: English text (``None`` if there is nothing to say) and the messages."""
+    return "; ".join(messages) or None, tuple(messages)
 
 
 def _one_row(obs: pd.DataFrame, year: int, what: str, region_code: str) -> pd.Series | None:
@@ -150,22 +158,22 @@ def share_of_gdp(numerator_obs: pd.DataFrame, gdp_obs: pd.DataFrame, year: int,
     num = _one_row(numerator_obs, year, "the numerator", region_code)
     gdp = _one_row(gdp_obs, year, "GDP", region_code)
     if num is None or gdp is None:
-        which = " and ".join(w for w, r in (("numerator", num), ("GDP", gdp)) if r is None)
+        which = "both" if num is None and gdp is None else "numerator" if num is None else "gdp"
         return ShareOfGdp(year, math.nan, math.nan if num is None else float(num["value"]),
                           math.nan if gdp is None else float(gdp["value"]), "%",
                           None if num is None else num["source_id"], None if gdp is None else gdp["source_id"],
-                          None, None, "exact", f"no {which} observation for {year}")
+                          None, None, "exact", *_notes([Message(f"note.share_missing_{which}", year=year)]))
     value = convert_units(float(num["value"]), num["unit"], gdp["unit"]) / float(gdp["value"]) * 100
     notes = []
     if num["source_id"] != gdp["source_id"]:
-        notes.append(f"numerator ({num['indicator_id']}) from {num['source_id']} but GDP from {gdp['source_id']}: "
-                     "different sources, so coverage or revision vintage may differ")
+        notes.append(Message("note.share_mixed_sources", numerator=num["indicator_id"], source_a=num["source_id"],
+                             source_b=gdp["source_id"]))
     qual = _combined_qualifier(num["qualifier"], gdp["qualifier"])
     if qual != "exact":
-        notes.append(f"inputs are {qual}, so the share is approximate")
+        notes.append(Message("note.share_approximate", qualifier=Message(f"qualifier.{qual}")))
     return ShareOfGdp(year, value, float(num["value"]), float(gdp["value"]), "%", num["source_id"], gdp["source_id"],
                       _combine(num["source_id"], gdp["source_id"]), _combine(num["quality"], gdp["quality"]),
-                      "approximate" if qual != "exact" else "exact", "; ".join(notes) or None)
+                      "approximate" if qual != "exact" else "exact", *_notes(notes))
 
 
 def target_series(target: pd.Series, usable: pd.DataFrame, level_unit: str | None) -> dict[int, Point]:
@@ -186,12 +194,11 @@ def target_series(target: pd.Series, usable: pd.DataFrame, level_unit: str | Non
         gdp = usable[usable["indicator_id"] == "gdp"]
         for year in sorted(set(num["year"]) & set(gdp["year"])):
             s = share_of_gdp(num, gdp, int(year), str(num["region_code"].iloc[0]))
-            notes = [f"computed as {target['numerator_id']} / gdp of the same year ({s.numerator:g} / {s.gdp:g})"]
-            if s.note:
-                notes.append(s.note)
+            notes = [Message("note.share_computed", numerator=target["numerator_id"], a=f"{s.numerator:g}", b=f"{s.gdp:g}"),
+                     *s.messages]
             if int(year) in out:
-                notes.append(f"published share {out[int(year)].value:g}% not used")
-            out[int(year)] = Point(int(year), s.value, "%", s.source_id, s.quality, s.qualifier, "; ".join(notes))
+                notes.append(Message("note.published_share_unused", share=f"{out[int(year)].value:g}"))
+            out[int(year)] = Point(int(year), s.value, "%", s.source_id, s.quality, s.qualifier, *_notes(notes))
     return out
 
 
@@ -239,15 +246,17 @@ class TargetProgress:
     data_needed: str | None = None
     data_needed_zh: str | None = None
     note: str | None = None
+    note_messages: str | None = None
     alt_reading: str | None = None
     alt_achieved_share: float = math.nan
     alt_status_zh: str | None = None
     alt_status_en: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     def finish(self, status: str) -> TargetProgress:
         self.status, self.status_zh, self.status_en = status, STATUS_ZH[status], STATUS_EN[status]
-        self.note = "; ".join(self.notes) or None
+        self.note = "; ".join(self.notes) or None  # English, for people reading the CSV
+        self.note_messages = to_json(self.notes) if self.notes else None  # what the report renders
         return self
 
     def row(self) -> dict:
@@ -260,7 +269,7 @@ class Baseline:
 
     value: float
     origin: str | None       # "plan text" | "observations" | None
-    note: str | None = None
+    note: Message | None = None  # why the plan's and the observed base-year values differ
 
 
 @dataclass
@@ -308,8 +317,8 @@ def choose_baseline(inputs: TargetInputs) -> Baseline:
         return Baseline(math.nan, None)
     note = None
     if all(not math.isnan(v) for v in candidates.values()) and not math.isclose(*candidates.values(), rel_tol=1e-3):
-        note = (f"{inputs.base_year} value in the plan ({_fmt(inputs.plan_baseline)}) differs from the observed one "
-                f"({_fmt(observed.value)}); the {origin} value is used")
+        note = Message("note.baseline_differs", year=inputs.base_year, plan=_fmt(inputs.plan_baseline), observed=_fmt(observed.value),
+                       origin=Message("note.origin.plan" if origin == "plan text" else "note.origin.observations"))
     return Baseline(candidates[origin], origin, note)
 
 
@@ -377,7 +386,7 @@ def _count_per_year(inputs: TargetInputs, result: TargetProgress) -> TargetProgr
     last = max(years)
     gaps = [y for y in range(base_year + 1, last + 1) if y not in series]
     if gaps:
-        result.notes.append(f"years missing: {', '.join(map(str, gaps))}")
+        result.notes.append(Message("note.years_missing", years=", ".join(map(str, gaps))))
         return _no_data(inputs, result, "years")
     points = [series[y] for y in range(base_year + 1, last + 1)]
     total = sum(p.value for p in points)
@@ -386,8 +395,8 @@ def _count_per_year(inputs: TargetInputs, result: TargetProgress) -> TargetProgr
     result.actual_qualifier = _combined_qualifier(*(p.qualifier for p in points))
     result.achieved_share = total / (inputs.goal * (inputs.target_year - base_year))
     result.elapsed_share = inputs.elapsed(last)
-    result.notes.append(f"{base_year + 1}–{last}: {_fmt(total)} {inputs.target['unit']} in total, "
-                        f"{_fmt(total / len(points))} a year against {_fmt(inputs.goal)} a year")
+    result.notes.append(Message("note.count_total", start=base_year + 1, end=last, total=_fmt(total), unit=inputs.target["unit"],
+                                per_year=_fmt(total / len(points)), target=_fmt(inputs.goal)))
     return result.finish(inputs.classify(result.achieved_share, result.elapsed_share))
 
 
@@ -400,14 +409,13 @@ def _latest_point(inputs: TargetInputs, result: TargetProgress) -> Point | None:
     elapsed = inputs.elapsed(point.year)
     result.actual_value, result.actual_year, result.actual_qualifier = point.value, point.year, point.qualifier
     result.source_id, result.quality, result.elapsed_share = point.source_id, point.quality, elapsed
-    if point.note:
-        result.notes.append(point.note)
+    result.notes.extend(point.messages)
     if point.year < inputs.evaluation_year:
-        result.notes.append(f"latest usable value is for {point.year}; compared with the time elapsed by then ({elapsed:.0%})")
+        result.notes.append(Message("note.stale_year", year=point.year, elapsed=f"{elapsed:.0%}"))
     if point.qualifier == "lower_bound":
-        result.notes.append("the value is a lower bound (突破/超过 …): progress is at least this")
+        result.notes.append(Message("note.lower_bound"))
     elif point.qualifier == "approximate":
-        result.notes.append("the value is approximate (约 …)")
+        result.notes.append(Message("note.approximate"))
     return point
 
 
@@ -437,8 +445,8 @@ def _growth_rate(inputs: TargetInputs, result: TargetProgress, point: Point, bas
     result.realised_rate, result.achieved_share = realised, share
     if point.year < target_year and point.value < implied:
         result.required_rate = required_growth(point.value, implied, target_year - point.year)
-    result.notes.append(f"realised {realised:.2%} a year {base_year}–{point.year} against {rate:.2%}; "
-                        f"the target rate gives {_fmt(implied)} {point.unit} by {target_year}")
+    result.notes.append(Message("note.realised_rate", realised=f"{realised:.2%}", start=base_year, end=point.year, rate=f"{rate:.2%}",
+                                implied=_fmt(implied), unit=point.unit, year=target_year))
     return result.finish(inputs.classify(share, result.elapsed_share))
 
 
@@ -454,8 +462,7 @@ def _from_baseline(inputs: TargetInputs, result: TargetProgress, point: Point, b
         result.required_rate = required_growth(point.value, goal, target_year - point.year)
     if baseline.origin is not None and baseline.value >= goal:  # "maintain at least": only whether it still holds
         result.method = "maintain"
-        result.notes.append(f"maintain-type target: the {inputs.base_year} value {_fmt(baseline.value)} already met it; "
-                            "it counts only while it still holds")
+        result.notes.append(Message("note.maintain", year=inputs.base_year, value=_fmt(baseline.value)))
         return result.finish("achieved" if point.value >= goal - EPS else "lagging")
     result.method = "log_progress" if kind == "level" else "linear_progress"
     if point.value >= goal - EPS:
@@ -480,9 +487,9 @@ def _count(inputs: TargetInputs, result: TargetProgress, point: Point, baseline:
         _five_year_total_reading(inputs, result, point.year)
         return result.finish("achieved")
     result.achieved_share = point.value / inputs.goal
-    result.notes.append(f"counted from the start of the plan period (the plan states no {inputs.base_year} number)")
+    result.notes.append(Message("note.counted_from_start", year=inputs.base_year))
     if isinstance(inputs.target.get("observed_as"), str):
-        result.notes.append(f"observation must be the {inputs.target['observed_as']}")
+        result.notes.append(Message("note.observed_as", what=inputs.target["observed_as"]))
     return result.finish(inputs.classify(result.achieved_share, result.elapsed_share))
 
 
@@ -505,7 +512,7 @@ def evaluate_target(inputs: TargetInputs) -> TargetProgress:
                             target_year=inputs.target_year, evaluation_year=inputs.evaluation_year,
                             elapsed_share=inputs.elapsed(inputs.evaluation_year))
     if isinstance(target.get("plan_qualifier"), str) and target["plan_qualifier"] == "approximately":
-        result.notes.append(f"the plan's sentence says {target['plan_qualifier_zh']} (about); read as a floor")
+        result.notes.append(Message("note.about_as_floor", qualifier=target["plan_qualifier_zh"]))
     return EVALUATORS[inputs.kind](inputs, result)
 
 

@@ -11,6 +11,7 @@ pair, and the report renders it in its language with :func:`render`.
 """
 from __future__ import annotations
 
+import json
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -68,12 +69,78 @@ def text(key: str, language: str, **params) -> str:
         raise KeyError(f"message {key!r} ({language}) needs parameter {exc.args[0]!r}") from None
 
 
+class Message(str):
+    """A reason or note returned by analysis code: a catalogue key with its parameters.
+
+    As a string it is the English text (what the CSVs' ``note`` columns and logs carry); the
+    report renders ``key`` and ``params`` in its own language. Parameters are plain values
+    (numbers, text) so that :func:`to_json` can store them beside the English note.
+
+    >>> m = Message("reason.too_few_points", n=1)
+    >>> m.key, m.params
+    ('reason.too_few_points', {'n': 1})
+    >>> str(m)
+    'only 1 annual observation(s): no trend, interval or stress scenario can be fitted'
+    >>> render(m, "zh")
+    '只有 1 个年度观测值，无法拟合趋势、区间或压力情景'
+    """
+
+    key: str
+    params: dict
+
+    def __new__(cls, key: str, **params):
+        params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}  # numpy scalars → Python
+        self = super().__new__(cls, text(key, "en", **params))
+        self.key, self.params = key, params
+        return self
+
+    def __reduce__(self):
+        return (_message, (self.key, self.params))
+
+
+def _message(key: str, params: dict) -> Message:
+    return Message(key, **params)
+
+
 def render(message, language: str) -> str:
-    """Render a message returned by an analysis function: a key, or a ``(key, params)`` pair."""
-    if isinstance(message, str):
-        return text(message, language)
-    key, params = message
-    return text(key, language, **dict(params))
+    """Render a message returned by an analysis function: a :class:`Message`, a key, or a ``(key, params)`` pair."""
+    if isinstance(message, Message):
+        key, params = message.key, message.params
+    elif isinstance(message, str):
+        key, params = message, {}
+    else:
+        key, params = message
+    return text(key, language, **{k: param(v, language) for k, v in dict(params).items()})
+
+
+def param(value, language: str):
+    """A parameter as shown in ``language``: a nested message (``Message`` or its JSON form) is rendered."""
+    if isinstance(value, Message):
+        return render(value, language)
+    if isinstance(value, dict) and set(value) == {"$message"}:
+        return render(tuple(value["$message"]), language)
+    return value
+
+
+def to_json(messages) -> str:
+    """Messages as JSON (``[["key", {params}], …]``), the column a table keeps beside its English notes.
+
+    A nested message parameter is stored as ``{"$message": ["key", {params}]}``.
+
+    >>> to_json([Message("reason.covid_ignored", treatment=Message("covid.exclude"), span="2020–2022")])
+    '[["reason.covid_ignored", {"span": "2020–2022", "treatment": {"$message": ["covid.exclude", {}]}}]]'
+    """
+    def plain(m: Message) -> list:
+        return [m.key, {k: {"$message": plain(v)} if isinstance(v, Message) else v for k, v in m.params.items()}]
+
+    return json.dumps([plain(m) for m in messages], ensure_ascii=False, sort_keys=True)
+
+
+def from_json(value) -> list[tuple[str, dict]]:
+    """The ``(key, params)`` pairs of a :func:`to_json` column value (none for a missing value)."""
+    if not isinstance(value, str) or not value.strip():
+        return []
+    return [(key, params) for key, params in json.loads(value)]
 
 
 def problems() -> list[str]:

@@ -13,7 +13,8 @@
 
 # %% [markdown]
 # # 2020 年昌吉州、乌鲁木齐、全疆对比图
-# *Figures comparing Changji, Urumqi and Xinjiang in 2020 (from the cleaned 表 1)*
+# *Figures comparing Changji, Urumqi and Xinjiang in 2020 (from the cleaned 表 1), drawn once per
+# report language into `figures/zh/` and `figures/en/`.*
 
 # %% tags=["parameters"]
 comparison_path = "data/processed/bureau_comparison_2020.csv"
@@ -23,7 +24,7 @@ figures_dir = "figures"
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis import figures, paths, style
+from analysis import figures, paths, style, words
 from analysis.parameters import check_parameter
 
 check_parameter("comparison_path", comparison_path, str)
@@ -35,14 +36,16 @@ year = int(data["year"].iloc[0])
 
 # %%
 COMPARISON_FIGURES = {
-    "tertiary_value_added": (["tertiary_value_added"], f"{year} 年三产增加值"),
-    "tertiary_share": (["tertiary_share_of_gdp"], f"{year} 年三产增加值占 GDP 比重"),
-    "retail": (["retail_sales_total", "retail_sales_urban", "retail_sales_rural", "retail_sales_goods", "retail_sales_catering"],
-               f"{year} 年社会消费品零售总额：按城乡与消费类型"),
-    "trade": (["goods_trade_total", "goods_exports", "goods_imports"], f"{year} 年货物进出口"),
+    "tertiary_value_added": ["tertiary_value_added"],
+    "tertiary_share": ["tertiary_share_of_gdp"],
+    "retail": ["retail_sales_total", "retail_sales_urban", "retail_sales_rural", "retail_sales_goods", "retail_sales_catering"],
+    "trade": ["goods_trade_total", "goods_exports", "goods_imports"],
 }
-for name, (ids, title) in COMPARISON_FIGURES.items():
-    fig = figures.comparison_bars(data, ids, title)
-    style.save_figure(fig, out_dir / f"comparison_{year}_{name}.png")
-    plt.show()
-    plt.close(fig)
+for language in words.LANGUAGES:
+    for name, ids in COMPARISON_FIGURES.items():
+        title = words.text("figure.comparison_title", language, year=year,
+                           subject=words.text(f"figure.comparison.{name}", language))
+        fig = figures.comparison_bars(data, ids, title, language)
+        style.save_figure(fig, out_dir / language / f"comparison_{year}_{name}.png")
+        plt.show()
+        plt.close(fig)

@@ -18,8 +18,8 @@
 # (`make report`), or from your own YAML (`make scenario PARAMS=params/my_case.yaml`).
 
 # %% tags=["parameters"]
-title = "三产增加值：规划路径、趋势与 2025 年目标"
-title_en = "Tertiary value added: plan path, trend and the 2025 target"
+title = ""               # empty: the catalogue's title for this indicator (figure.scenario_title)
+title_en = ""
 description = ""
 indicator = "tertiary_value_added"
 region_code = "652300"
@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, observations, paths, report, scenarios, style, trust
+from analysis import catalogue, figures, files, labels, observations, paths, report, scenarios, style, trust, words
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -58,6 +58,9 @@ plan = scenarios.plan_target_and_rate(pd.read_csv(paths.resolve(targets_path)), 
 target_value = plan["target"] if target == "plan" else float(target)
 rate = plan["stated_rate"] if stated_rate == "plan" else stated_rate
 unit = catalogue.indicator(indicator)["unit"]
+# a YAML that names no title (or no English one) gets its own indicator's, never another's
+title = title or words.text("figure.scenario_title", "zh", indicator=labels.indicator(indicator, "zh"), year=horizon)
+title_en = title_en or words.text("figure.scenario_title", "en", indicator=labels.indicator(indicator, "en"), year=horizon)
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 series = observations.annual_series(obs, region_code, indicator)
 # a horizon already published (2025 once its bulletin is out) is fine: there is nothing left to project
@@ -92,28 +95,33 @@ if plan["may_be_five_year_total"]:
 files.write_csv(table, out_dir / f"scenarios_{indicator}.csv")
 files.write_csv(pd.DataFrame([summary]), out_dir / f"scenario_summary_{indicator}.csv")
 files.write_csv(readings, out_dir / f"target_readings_{indicator}.csv")
-fig = figures.scenario_fan_chart(table, title, unit)
-style.save_figure(fig, fig_dir / f"scenario_{indicator}.png")
-plt.show()
-plt.close(fig)
+for language in words.LANGUAGES:  # one figure per report language: figures/zh/, figures/en/
+    fig = figures.scenario_fan_chart(table, words.text("figure.scenario_title", language, indicator=labels.indicator(indicator, language),
+                                                       year=horizon), unit, language, level=float(level))
+    style.save_figure(fig, fig_dir / language / f"scenario_{indicator}.png")
+    plt.show()
+    plt.close(fig)
 
 # %% [markdown]
 # ## 解读
 
 # %%
-lines = [f"- 最新实际值：{summary['latest_year']} 年 {report.fmt_number(summary['latest_value'])} {unit}；"
-         f"2025 年目标 {report.fmt_number(target_value)} {unit}，需年均增长 {report.fmt_pct(summary['required_rate'])}。"]
+fmt, pct = report.fmt_number, report.fmt_pct
+unit_zh = labels.unit(unit, "zh")
+lines = [words.text("scenario.explain.latest", "zh", year=summary["latest_year"], value=fmt(summary["latest_value"]), unit=unit_zh,
+                    target_year=horizon, target=fmt(target_value), required=pct(summary["required_rate"]))]
 if rate is not None:
-    lines.append(f"- 规划增速 {report.fmt_pct(rate)}：从 {base_year} 年出发，"
-                 f"{horizon} 年可达 {report.fmt_number(summary['plan_value_at_target_year'])} {unit}。")
+    lines.append(words.text("scenario.explain.plan", "zh", rate=pct(rate), base_year=base_year, year=horizon,
+                            value=fmt(summary["plan_value_at_target_year"]), unit=unit_zh))
 if summary["trend_method"]:
-    lines.append(f"- 对数线性趋势年均 {report.fmt_pct(summary['trend_rate'])}，{horizon} 年 {report.fmt_number(summary['trend_value'])} {unit}"
-                 f"（80% 区间 {report.fmt_number(summary['trend_lower'])}–{report.fmt_number(summary['trend_upper'])}），"
-                 f"达标概率 {report.fmt_pct(summary['probability_of_target'], 0)}。")
-if summary["notes"]:
-    lines.append(f"- 说明：{summary['notes']}")
+    lines.append(words.text("scenario.explain.trend", "zh", rate=pct(summary["trend_rate"]), year=horizon, value=fmt(summary["trend_value"]),
+                            unit=unit_zh, level=pct(float(level), 0), interval="—" if pd.isna(summary["trend_lower"]) else
+                            words.text("range", "zh", low=fmt(summary["trend_lower"]), high=fmt(summary["trend_upper"])),
+                            probability=pct(summary["probability_of_target"], 0)))
+for message in words.from_json(summary["note_messages"]):
+    lines.append(words.text("scenario.explain.note", "zh", note=words.render(message, "zh")))
 # the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust.py)
-lines.append(f"- 数据口径：{trust.series_caveat_text(obs, region_code, indicator, horizon, 'zh')}")
-display(Markdown("\n".join(lines)))
+lines.append(trust.series_caveat_text(obs, region_code, indicator, horizon, "zh"))
+display(Markdown("\n".join(f"- {line}" for line in lines)))
 if len(readings):
     display(readings)

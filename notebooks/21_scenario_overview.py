@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style, trust
+from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style, trust, words
 from analysis.parameters import ParameterError, check_parameter
 
 for _name in ("sweep_from", "sweep_to", "sweep_step"):
@@ -60,11 +60,13 @@ spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) fo
 rates = np.arange(sweep_from, sweep_to + sweep_step / 2, sweep_step)
 sweep = growth.sweep_required_vs_achievable(spec, rates)
 print(f"sweep of {len(rates)} rates × {len(spec)} indicators")
-labels = {i: catalogue.indicator(i)["name_zh"] for i in spec}
-fig = figures.required_vs_achievable_chart(sweep, {i: s[2] for i, s in spec.items()}, summaries["trend_rate"].to_dict(), labels)
-style.save_figure(fig, paths.resolve(figures_dir) / "sweep_required_vs_achievable.png")
-plt.show()
-plt.close(fig)
+target_year = int(summaries["target_year"].max())
+for language in words.LANGUAGES:  # one figure per report language: figures/zh/, figures/en/
+    fig = figures.required_vs_achievable_chart(sweep, {i: s[2] for i, s in spec.items()}, summaries["trend_rate"].to_dict(),
+                                               target_year, language)
+    style.save_figure(fig, paths.resolve(figures_dir) / language / "sweep_required_vs_achievable.png")
+    plt.show()
+    plt.close(fig)
 
 # %% [markdown]
 # ## 回测：只用 2020 年及以前的数据

@@ -441,7 +441,7 @@ def check_complete(copy: ProjectCopy) -> None:
         table = pd.read_csv(p)
         # a target with a single reading has a header-only readings table, by design
         assert len(table) > 0 or (p.name.startswith("target_readings_") and len(table.columns) > 0), p
-    for p in sorted(copy.path("figures").glob("*.png")):
+    for p in sorted(copy.path("figures").glob("*/*.png")):  # figures/zh/, figures/en/
         with Image.open(p) as im:
             im.verify()
     for p in sorted(copy.path("reports/notebooks").glob("*.ipynb")):

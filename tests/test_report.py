@@ -26,12 +26,12 @@ def assert_offline(page, requests, failed, console, min_images):
     assert len(images) >= min_images and all(done and width > 0 for done, width in images)
 
 
-def scoreboard_rows(page, caption: str) -> list[list[str]]:
-    """Rows of the table whose caption starts with ``caption``."""
-    return page.evaluate("""caption => {
-        const fig = [...document.querySelectorAll('figure')].find(f => f.querySelector('figcaption')?.innerText.startsWith(caption));
+def scoreboard_rows(page) -> list[list[str]]:
+    """Rows of the table in the scoreboard section."""
+    return page.evaluate("""() => {
+        const fig = document.querySelector('section.section-scoreboard figure.report-table');
         return fig ? [...fig.querySelectorAll('tbody tr')].map(tr => [...tr.cells].map(td => td.innerText)) : null;
-    }""", caption)
+    }""")
 
 
 def test_report_is_offline_and_complete(browser, built_report, tmp_path):
@@ -39,11 +39,11 @@ def test_report_is_offline_and_complete(browser, built_report, tmp_path):
     assert_offline(page, requests, failed, console, min_images=9)  # 4 comparison + 4 scenario + sweep
     text = page.inner_text("body")
     assert "中期评估" in text and "563.51" in text and "舍入差异" in text
-    for heading in ("摘要", "增长情景", "表 2 目标进度", "规划一致性核查", "方法", "数据来源", "可复现信息"):
+    for heading in ("阅读说明", "摘要", "增长情景", "规划表 2 目标进度", "规划一致性核查", "方法", "数据来源", "可复现信息"):
         assert page.locator(f"h2:text-is('{heading}')").count() == 1, heading
     assert page.eval_on_selector_all(".jp-InputArea, .jp-InputPrompt", "els => els.length") == 0  # no code
     assert page.evaluate("document.documentElement.lang") == "zh"
-    rows = scoreboard_rows(page, "表 F")
+    rows = scoreboard_rows(page)
     assert [int(r[0]) for r in rows] == list(range(1, 20))  # all 19 targets, none dropped
     assert all(r[8] in {"提前实现", "快于预期", "基本符合预期", "滞后", "无数据"} for r in rows)
     # the retail inconsistency: the plan's 6.5% against the ~9.3% that 350 亿元 needs
@@ -60,7 +60,7 @@ def test_english_edition(browser, built_report, tmp_path):
     assert page.evaluate("document.documentElement.lang") == "en"
     text = page.inner_text("body")
     assert "Key findings" in text and "Plan consistency audit" in text
-    assert len(scoreboard_rows(page, "Table F")) == 19
+    assert len(scoreboard_rows(page)) == 19
     page.screenshot(path=str(tmp_path / "screenshot_first_screen.en.png"))
     page.close()
 
@@ -85,13 +85,15 @@ def test_index_links_every_executed_notebook_offline(browser, built_report):
 
 
 def test_text_from_data_is_escaped(browser, tmp_path):
-    """A source title holding markup shows as text and runs nothing."""
-    import pandas as pd
-
+    """Text from data holding markup shows as text and runs nothing, wherever the templates put it."""
     from analysis import report
 
     evil = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
-    page_html = report.table_html(pd.DataFrame({"来源": [evil]}), evil, evil) + report.paragraph(evil) + report.bullet_list([evil])
+    table = {"kind": "table", "number": 1, "title": evil, "columns": ["来源"], "rows": [[evil]], "citations": []}
+    context = {"lang": "zh", "title": "标题", "intro": evil, "toc_title": "目录", "caption_sources": "来源：", "separator": "；",
+               "sections": [{"anchor": "a", "heading": "章节", "blocks": [table, {"kind": "paragraph", "text": evil},
+                                                                       {"kind": "list", "items": [evil]}]}]}
+    page_html = report.render_report(context, tmp_path)
     path = tmp_path / "escaped.html"
     path.write_text(f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><body>{page_html}</body></html>', encoding="utf-8")
     page, requests, failed, console = open_page(browser, path)

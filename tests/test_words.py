@@ -51,3 +51,82 @@ def test_duplicate_yaml_keys_name_file_both_lines_and_key(tmp_path):
 def test_yaml_syntax_error_is_one_line_with_line_and_column():
     with pytest.raises(RawDataError, match=r"s.yaml, line 3, column '8': YAML syntax error: mapping values"):
         parse_yaml("title: x\nstated_rate: 0.2\n  covid: none\n", "s.yaml")
+
+
+# --------------------------------------------------------------------------- every key used, nothing typed
+import io  # noqa: E402
+import re  # noqa: E402
+import tokenize  # noqa: E402
+
+from analysis import paths  # noqa: E402
+
+CODE = [*sorted((paths.ROOT / "analysis").glob("*.py")), *sorted(paths.NOTEBOOKS.glob("*.py")), *sorted((paths.ROOT / "tools").glob("*.py"))]
+TEMPLATES = sorted((paths.TEMPLATES / "report").glob("*.j2"))
+# the unused-key check reads every template (the final report has its own)
+ALL_TEMPLATES = sorted(paths.TEMPLATES.glob("*/*.j2"))
+
+
+def _string_literals() -> tuple[set[str], set[str]]:
+    """Every string literal of the code and templates, and the heads of f-strings (``f"col.{c}"`` → ``col.``)."""
+    literals, heads = set(), set()
+    for path in CODE:
+        for tok in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline):
+            if tok.type != tokenize.STRING:
+                continue
+            m = re.match(r"(?i)([rbfu]*)('''|\"\"\"|'|\")(.*)\2$", tok.string, re.S)
+            prefix, body = m.group(1).lower(), m.group(3)
+            if "f" in prefix:
+                heads.add(body.split("{")[0])
+            literals.add(body)
+            literals.update(re.findall(r"[\w.]+", body))
+    for path in ALL_TEMPLATES:
+        literals.update(re.findall(r"[\"']([\w.]+)[\"']", path.read_text(encoding="utf-8")))
+    return literals, {h for h in heads if h}
+
+
+def test_no_catalogue_key_is_unused():
+    """A key is used when the code or a template names it, or builds it from an f-string head and a
+    suffix the code names (``f"status.{code}"`` with ``"lagging"`` in labels.STATUSES)."""
+    literals, heads = _string_literals()
+    unused = [key for key in words.catalogue() if key not in literals
+              and not any(key.startswith(h) and key[len(h):] in literals for h in heads)]
+    assert unused == [], f"catalogue keys no code or template uses: {unused}"
+
+
+#: the only digits the words may carry: names of the plan's tables, "13th"/"十三五" plan, the
+#: definition of a share (0–100 %) and the "− 1" of the growth formulas; every number of the data is a placeholder
+ALLOWED_DIGITS = re.compile(r"表 [12]|Table [12]|13th|0 到 100%|0 and 100%|1 ÷|− 1")
+
+
+def test_no_number_is_typed_into_the_words():
+    typed = []
+    report_files = ("common.yml", "report.yml", "figures.yml", "labels.yml", "notes.yml")  # the report's words
+    report_keys = {k for f in report_files for k in (load_yaml(words.MESSAGES_DIR / f) or {})}
+    for key, entry in words.catalogue().items():
+        if key not in report_keys or key.startswith("unit."):  # unit names: "CNY 100 million", "10,000 visits"
+            continue
+        for lang, template in entry.items():
+            rest = ALLOWED_DIGITS.sub("", re.sub(r"\{[^}]*\}", "", template))
+            if re.search(r"\d", rest):
+                typed.append(f"{key} ({lang}): {template}")
+    for path in TEMPLATES:
+        rest = re.sub(r"\{[{%#].*?[}%#]\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        rest = re.sub(r"<[^>]*>", "", rest)
+        if re.search(r"\d", rest):
+            around = re.search(r".{0,30}\d.{0,30}", rest).group(0)
+            typed.append(f"{path.name}: {around!r}")
+    assert typed == []
+
+
+def test_the_report_notebook_and_context_builder_hold_no_words_or_figures():
+    """Prose lives in the catalogue: no Chinese in their string literals (docstrings and regular expressions
+    aside), no number but the parameters' defaults."""
+    for name in ("notebooks/90_report.py", "analysis/report_context.py", "analysis/report.py"):
+        source = (paths.ROOT / name).read_text(encoding="utf-8")
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        chinese = [t.string for t in tokens if t.type == tokenize.STRING and re.search(r"[\u4e00-\u9fff]", t.string)
+                   and not t.string.startswith(('"""', "r"))]
+        assert chinese == [], f"{name}: {chinese}"
+        if name.startswith("notebooks"):
+            numbers = {t.string for t in tokens if t.type == tokenize.NUMBER}
+            assert numbers <= {"2023", "2021", "2025"}, numbers  # evaluation_year and its allowed range

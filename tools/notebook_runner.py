@@ -312,13 +312,25 @@ def _language(nb) -> str:
     return params.get("language", "zh")
 
 
+def _report_title(nb) -> str | None:
+    """The title a report notebook declares in an output's metadata (``{"report": {"title": …}}``)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            title = output.get("metadata", {}).get("report", {}).get("title")
+            if title:
+                return title
+    return None
+
+
 def to_html(executed: str, html: str, no_input: bool) -> int:
-    """Export an executed notebook to one self-contained, offline HTML file."""
+    """Export an executed notebook to one self-contained, offline HTML file (``<title>`` from the report)."""
     import nbformat
 
     from analysis.files import atomic_write_text
 
     nb = nbformat.read(resolve(executed), as_version=4)
+    if title := _report_title(nb):
+        nb.metadata["title"] = title
     body, _ = _exporter(no_input, _language(nb)).from_notebook_node(nb)
     atomic_write_text(resolve(html), body)
     print(f"✔ {relative(html)}", flush=True)

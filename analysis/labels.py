@@ -1,0 +1,61 @@
+"""Names in the reader's language: units, regions, indicators, quality flags and statuses.
+
+Every label comes from a catalogue: the words from ``analysis/messages/*.yml`` (through
+:mod:`analysis.words`), the indicator and region names from ``analysis/indicators.yml``. Units
+are keyed by the canonical unit the data carries (its own Chinese label, e.g. ``亿元``); an
+English reader sees "CNY 100 million" — the same number, never converted (亿 = 10⁸).
+"""
+from __future__ import annotations
+
+from analysis import catalogue, words
+
+#: canonical unit as the data writes it → catalogue key of its name
+UNIT_KEYS = {
+    "亿元": "unit.cny_100m",
+    "万元": "unit.cny_10k",
+    "元": "unit.cny",
+    "亿美元": "unit.usd_100m",
+    "万人次": "unit.visits_10k",
+    "亿人次": "unit.visits_100m",
+    "%": "unit.percent",
+    "家": "unit.enterprises",
+    "个": "unit.items",
+}
+QUALITY_FLAGS = ("official", "official_reprint", "media", "encyclopedia_blog")
+STATUSES = ("achieved", "faster", "on_track", "lagging", "no_data")
+
+
+def unit(name: str, language: str) -> str:
+    """The unit ``name`` (as the data writes it: 亿元, 亿美元, 万人次, %) in ``language``.
+
+    >>> unit("亿元", "en"), unit("万人次", "en"), unit("亿元", "zh")
+    ('CNY 100 million', '10,000 visits', '亿元')
+    """
+    if name not in UNIT_KEYS:
+        raise KeyError(f"unit {name!r} has no name in the catalogue: add it to analysis.labels.UNIT_KEYS")
+    return words.text(UNIT_KEYS[name], language)
+
+
+def region(code: str, language: str, full: bool = False) -> str:
+    """A region's short (昌吉州 / Changji) or full name in ``language``."""
+    meta = catalogue.region(str(code))
+    return meta[("name_" if full else "short_") + language]
+
+
+def indicator(indicator_id: str, language: str) -> str:
+    """An indicator's name in ``language`` (from ``analysis/indicators.yml``)."""
+    return catalogue.indicator(indicator_id)["name_" + language]
+
+
+def quality(flag: str, language: str) -> str:
+    """A source quality flag in words (官方 / 官方转载 / 媒体 / 百科或博客)."""
+    if flag not in QUALITY_FLAGS:
+        raise KeyError(f"quality flag {flag!r}: expected one of {', '.join(QUALITY_FLAGS)}")
+    return words.text(f"quality.{flag}", language)
+
+
+def status(code: str, language: str) -> str:
+    """A 序时进度 status (``achieved``, ``faster``, ``on_track``, ``lagging``, ``no_data``) in words."""
+    if code not in STATUSES:
+        raise KeyError(f"status {code!r}: expected one of {', '.join(STATUSES)}")
+    return words.text(f"status.{code}", language)

@@ -1,0 +1,201 @@
+"""The report's context builder on small hand-made tables: no files, no kernel.
+
+Facts are chosen by indicator id (never row position), every word comes from the catalogue,
+and the English notes of the analysis tables are all known to the catalogue.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+import pytest
+from markupsafe import Markup
+
+from analysis.report_context import ReportData, build_context
+
+PLAN = "cj_plan_2022_97"
+PROVENANCE = {
+    "files": {"plan.txt": {"sha256": "0" * 64, "source_id": PLAN}},
+    "sources": {
+        PLAN: {"title_zh": "规划", "title_en": "The plan", "short_zh": "州政府规划", "short_en": "prefecture plan",
+               "issuer": "州政府", "issuer_en": "the prefecture government", "document_number": "〔2022〕97号",
+               "date": "2022-09-26", "url": None, "accessed": "2026-11", "quality": "official"},
+        "site_a": {"title_zh": "网页甲", "title_en": "Page A", "short_zh": "网页甲", "short_en": "page A",
+                   "publisher_zh": "甲网", "publisher_en": "site A", "date": "2024-01-02", "url": "https://a.example/1",
+                   "accessed": "2026-11", "quality": "media"},
+    },
+}
+
+
+def _comparison() -> pd.DataFrame:
+    rows = []
+    for code, zh, en, tva, trade in (("652300", "昌吉回族自治州", "Changji", 563.51, 5.47), ("650000", "新疆", "Xinjiang", 7071.85, 213.87)):
+        rows.append(dict(region_code=code, year=2020, indicator_id="tertiary_value_added", indicator_zh="三产增加值",
+                         indicator_en="Tertiary value added", breakdown="total", breakdown_zh="合计", breakdown_en="total",
+                         parent_indicator_id=None, unit="亿元", value=tva, decimals=2, source_id=PLAN))
+        rows.append(dict(region_code=code, year=2020, indicator_id="goods_trade_total", indicator_zh="货物进出口总额",
+                         indicator_en="Goods trade", breakdown="total", breakdown_zh="合计", breakdown_en="total",
+                         parent_indicator_id=None, unit="亿美元", value=trade, decimals=2, source_id=PLAN))
+    return pd.DataFrame(rows)
+
+
+def _progress_row(target_id, indicator_id, kind, unit, actual, year, achieved, status, baseline, target, **extra):
+    row = dict(target_id=target_id, indicator_id=indicator_id, kind=kind, unit=unit, actual_value=actual, actual_year=year,
+               achieved_share=achieved, elapsed_share=0.6, status=status, baseline_value=baseline, target_value=target,
+               group_zh="总体目标", indicator_zh=indicator_id, indicator_en=indicator_id.replace("_", " "),
+               source_id="site_a" if actual == actual else math.nan, data_needed=math.nan, data_needed_zh=math.nan, note=math.nan,
+               alt_reading=math.nan, alt_achieved_share=math.nan, alt_status_en=math.nan, evaluation_year=2023)
+    row.update(extra)
+    return row
+
+
+def _targets(progress: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame([dict(target_id=r.target_id, indicator_id=r.indicator_id, kind=r.kind, base_year=2020, target_year=2025,
+                              target_text=f"{r.target_value:g} {r.unit}", target_value=r.target_value, unit=r.unit,
+                              direction="at_least", group_en="Overall targets") for r in progress.itertuples()])
+
+
+@pytest.fixture
+def data() -> ReportData:
+    progress = pd.DataFrame([
+        _progress_row(1, "tertiary_value_added", "level", "亿元", 704.11, 2023.0, 0.5752, "on_track", 563.51, 830.0),
+        _progress_row(2, "tertiary_share_of_gdp", "share_of_gdp", "%", 30.2, 2023.0, math.nan, "lagging", 40.6, 40.0),
+        _progress_row(7, "tourism_visits", "level", "亿人次", math.nan, math.nan, math.nan, "no_data", math.nan, 1.0,
+                      data_needed="tourist visits for 2020", data_needed_zh="2020 年旅游接待人数"),
+    ])
+    obs = pd.DataFrame([
+        dict(region_code="652300", indicator_id="tourism_visits", year=2021, period="full_year", value=4226.64, selected=True, source_id="site_a"),
+        dict(region_code="652300", indicator_id="tertiary_value_added", year=2023, period="full_year", value=704.11, selected=True, source_id="site_a"),
+    ])
+    summary = dict(unit="亿元", n_actual=3, latest_year=2023, latest_value=704.11, base_year=2020, base_value=563.51, target=830.0,
+                   target_year=2025, stated_rate=0.08, plan_value_at_target_year=827.98, required_rate=0.0857, trend_method="loglinear",
+                   trend_rate=0.09, trend_value=841.92, trend_lower=754.45, trend_upper=939.53, probability_of_target=0.59,
+                   damped_fallback_reason=math.nan, stress_value=800.0, stress_shock=0.02, notes=math.nan,
+                   series_sources=f"2020:{PLAN}(official,exact);2023:site_a(media,exact)")
+    return ReportData(
+        comparison=_comparison(),
+        checks=pd.DataFrame([dict(region_code="652300", check="goods_exports + goods_imports = goods_trade_total", expected=5.47,
+                                  recomputed=5.47, difference=0.0, tolerance=0.01, verdict="exact")]),
+        observations=obs, progress=progress, plan_targets=_targets(progress),
+        plan_audit=pd.DataFrame([dict(check_id="retail_target_rate", topic_en="2025 target: retail", statement_zh="年均增长达到 6.5%以上",
+                                      stated="6.5%", recomputed=0.0931, recomputed_unit="fraction per year", recomputed_text="需年均 9.31%",
+                                      verdict="inconsistent", explanation_zh="不一致", explanation_en="inconsistent")]),
+        backtest=pd.DataFrame(columns=["method", "fit_years", "n_fit", "year", "predicted", "actual", "error", "error_pct", "note", "indicator_id"]),
+        summaries={"tertiary_value_added": summary}, readings={}, provenance=PROVENANCE,
+        thresholds={"ahead_margin": 0.1, "lagging_margin": 0.1}, evaluation_year=2023, level=0.8, min_points_damped=8,
+        covid_years=(2020, 2021, 2022), stamp={"git": "abc", "versions": {"pandas": "2"}},
+    )
+
+
+def _findings(context) -> list[str]:
+    section = next(s for s in context["sections"] if s["anchor"] == "summary")
+    return [Markup(i).striptags() for i in section["blocks"][0]["items"]]
+
+
+def _finding(context, word) -> str:
+    return next(f for f in _findings(context) if word in f)
+
+
+def test_adding_a_2023_tourism_row_changes_the_tourism_finding(data):
+    before = _finding(build_context(data, "zh"), "旅游目标")
+    assert "2021（共 1 年）" in before
+    data.observations = pd.concat([data.observations, pd.DataFrame([dict(
+        region_code="652300", indicator_id="tourism_visits", year=2023, period="full_year", value=5000.0, selected=True,
+        source_id="site_a")])], ignore_index=True)
+    after = _finding(build_context(data, "zh"), "旅游目标")
+    assert after != before and "2021、2023（共 2 年）" in after
+    # a row that is not selected, or a partial period, is not a full-year figure
+    data.observations.loc[data.observations["year"] == 2023, "period"] = "partial"
+    assert _finding(build_context(data, "zh"), "旅游目标") == before
+
+
+def test_renumbering_table_2_does_not_change_which_target_the_tertiary_finding_cites(data):
+    before = _finding(build_context(data, "en"), "Tertiary value added was")
+    assert "704.11" in before and "58%" in before and "no. 1)" in before
+    renumber = {1: 9, 2: 1, 7: 2}
+    data.progress = data.progress.assign(target_id=data.progress["target_id"].map(renumber)).iloc[::-1].reset_index(drop=True)
+    data.plan_targets = data.plan_targets.assign(target_id=data.plan_targets["target_id"].map(renumber))
+    after = _finding(build_context(data, "en"), "Tertiary value added was")
+    assert after == before.replace("no. 1)", "no. 9)")
+
+
+def test_share_finding_follows_the_data_not_a_typed_story(data):
+    assert "下降 10.4 个百分点" in _finding(build_context(data, "zh"), "比重")
+    data.progress.loc[data.progress["indicator_id"] == "tertiary_share_of_gdp", "actual_value"] = 42.0
+    assert "上升 1.4 个百分点" in _finding(build_context(data, "zh"), "比重")
+
+
+def test_every_fact_is_from_the_tables_and_missing_is_a_dash(data):
+    zh = build_context(data, "zh")
+    assert _finding(zh, "项目标：").startswith("2023 年，规划表 2 的 3 项目标：0 项提前实现、0 项快于预期、1 项基本符合预期、1 项滞后、1 项无数据")
+    scoreboard = next(s for s in zh["sections"] if s["anchor"] == "scoreboard")["blocks"][1]
+    tourism = next(r for r in scoreboard["rows"] if r[0] == 7)
+    assert str(tourism[5]) == "—" and str(tourism[6]) == "—"  # no latest value, no achieved share
+    assert "所需数据：2020 年旅游接待人数" in Markup(tourism[-1]).striptags()
+
+
+def test_numbering_citations_and_sources_section(data):
+    for lang in ("zh", "en"):
+        ctx = build_context(data, lang)
+        blocks = [b for s in ctx["sections"] for b in s["blocks"]]
+        figs = [b["number"] for b in blocks if b["kind"] == "figure"]
+        tables = [b["number"] for b in blocks if b["kind"] == "table"]
+        assert figs == list(range(1, len(figs) + 1)) and tables == list(range(1, len(tables) + 1))
+        assert ctx["figure_count"] == len(figs) and ctx["table_count"] == len(tables)
+        sources = next(b for b in blocks if b["kind"] == "sources")["entries"]
+        assert [s["anchor"] for s in sources] == [f"source-{PLAN}", "source-site_a"]
+        site = sources[1]
+        assert str(site["quality"]) == {"zh": "媒体", "en": "media"}[lang]
+        assert str(site["citation"]) == {"zh": "网页甲，2024（媒体）", "en": "page A, 2024 (media)"}[lang]
+        assert site["url"] == "https://a.example/1"
+        label = {"zh": "图", "en": "Figure"}[lang]
+        assert any(label in str(u) for u in [site["used_by"]])  # the scenario figure uses it
+
+
+def test_english_context_marks_chinese_as_quotations(data):
+    en = build_context(data, "en")
+    audit = next(s for s in en["sections"] if s["anchor"] == "audit")["blocks"][1]
+    assert str(audit["rows"][0][0]).startswith('<q lang="zh">年均增长达到 6.5%以上</q>')
+    intro = str(en["intro"])
+    assert '<q lang="zh" class="name">昌吉回族自治州</q>' in intro  # the region's Chinese name, once
+    unmarked = re.sub(r"<(q|cite)[^>]*>.*?</\1>", "", intro)
+    assert not re.search(r"[\u3400-\u9fff]", unmarked)
+
+
+def test_a_language_that_is_not_zh_or_en_is_refused(data):
+    with pytest.raises(ValueError, match="language 'fr'"):
+        build_context(data, "fr")
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("table, english, messages", [("backtest.csv", "note", "note_messages"),
+                                                      ("target_progress.csv", "note", "note_messages"),
+                                                      ("scenario_summary_*.csv", "notes", "note_messages"),
+                                                      ("scenario_summary_*.csv", "damped_fallback_reason", "damped_fallback_message")])
+def test_reasons_are_stored_as_messages_beside_their_english(built_copy, table, english, messages):
+    """Scoreboard, scenario and backtest reasons are catalogue messages; the English column is exactly their English rendering."""
+    from analysis import words
+
+    paths_ = sorted(built_copy.path("data/processed").glob(table))
+    assert paths_
+    seen = 0
+    for path in paths_:
+        for note, stored in pd.read_csv(path)[[english, messages]].itertuples(index=False):
+            rendered = [words.render(m, "en") for m in words.from_json(stored)]
+            assert ("; ".join(rendered) or math.nan) == note or (not rendered and not isinstance(note, str)), (path.name, note)
+            assert all(words.render(m, "zh") for m in words.from_json(stored))
+            seen += bool(rendered)
+    assert seen > 0
+
+
+def test_every_source_has_citation_names_in_both_languages():
+    """Captions cite a source by its short name and publisher in the reader's language."""
+    from analysis import provenance
+
+    for sid, src in provenance.load_provenance()["sources"].items():
+        for lang in ("zh", "en"):
+            assert src.get(f"short_{lang}"), f"{sid}: short_{lang} missing in data/raw/provenance.yml"
+            assert src.get(f"publisher_{lang}") or src.get("issuer" if lang == "zh" else "issuer_en"), f"{sid}: publisher_{lang} missing"
+        assert not re.search(r"[A-Za-z]{4,}", src["short_zh"]), f"{sid}: short_zh {src['short_zh']!r} is not Chinese"
+        assert not re.search(r"[\u3400-\u9fff]", src["short_en"]), f"{sid}: short_en {src['short_en']!r} is not English"

@@ -1,0 +1,46 @@
+"""`make pdf`: both editions printed to A4 by headless Chromium, with every figure and table of the HTML."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tools.project_copy import clone_copy
+
+pytestmark = pytest.mark.browser
+EDITIONS = {"zh": ("mid_term_evaluation", r"图 (\d+)：", r"表 (\d+)："), "en": ("mid_term_evaluation.en", r"Figure (\d+): ", r"Table (\d+): ")}
+
+
+@pytest.fixture(scope="module")
+def pdfs(built_copy, tmp_path_factory):
+    """`make pdf` in a clone of the built project copy (never in the checkout, and the session's
+    copy keeps exactly what `make report` built: other tests compare it file by file)."""
+    for tool in ("chromium", "pdftotext", "pdfimages"):
+        if not shutil.which(tool):
+            pytest.fail(f"{tool} is not installed: run `make browser` (Debian packages chromium, poppler-utils)")
+    copy = clone_copy(built_copy, tmp_path_factory.mktemp("pdf") / "project")
+    result = copy.make("pdf")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert copy.make("-q", "pdf").returncode == 0  # a second `make pdf` has nothing to do
+    return {lang: copy.path(f"reports/{stem}.pdf") for lang, (stem, _, _) in EDITIONS.items()}
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_pdf_has_the_figures_and_tables_of_the_html(pdfs, lang):
+    stem, figure_label, table_label = EDITIONS[lang]
+    html = pdfs[lang].with_suffix(".html").read_text(encoding="utf-8")
+    n_figures, n_tables = html.count('class="report-figure"'), html.count('class="report-table"')
+    assert n_figures >= 9 and n_tables >= 9
+    pdf = pdfs[lang]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+59[45]\.\d+ x 84[12]\.\d+ pts \(A4\)", info), info
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert len(images) == n_figures  # every embedded figure is printed, once
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = re.sub(r"\s*\n\s*", "", text) if lang == "zh" else re.sub(r"\s+", " ", text)  # captions wrapped across lines
+    assert {int(n) for n in re.findall(figure_label, text)} == set(range(1, n_figures + 1))
+    assert {int(n) for n in re.findall(table_label, text)} >= set(range(1, n_tables + 1))
+    if lang == "en":  # "Table N: " is only ever a caption in the English edition
+        assert {int(n) for n in re.findall(table_label, text)} == set(range(1, n_tables + 1))
