@@ -24,7 +24,7 @@ final_params_path = "params/final_evaluation.yaml"
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import final_evaluation, final_report, paths, provenance
+from analysis import final_evaluation, final_report, paths, provenance, report
 from analysis.parameters import check_parameter
 
 check_parameter("language", language, str, allowed=["zh", "en"])
@@ -36,5 +36,6 @@ prov = provenance.load_provenance()
 
 # %%
 context = final_report.build_context(final, check, params, final_evaluation.data_years(obs), prov["sources"],
-                                     prov["sources"]["cj_plan_2022_97"], language)
-display(HTML(final_report.render(context)))
+                                     prov["sources"][provenance.PLAN_SOURCE_ID], language)
+# The runner takes the HTML <title> from this output's metadata.
+display(HTML(final_report.render(context)), metadata={"report": {"title": report.plain_title(context)}})

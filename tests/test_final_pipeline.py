@@ -43,6 +43,7 @@ def test_final_on_todays_data_says_how_few_targets_can_be_judged(copy):
     en = copy.path("reports/final_evaluation.en.html").read_text(encoding="utf-8")
     assert "19 项目标中，目前可以评判的有 0 项" in zh and "2025 年数据尚未公布" in zh
     assert "Of the 19 targets, 0 can be judged so far" in en
+    assert re.search(r"<title>[^<]*终期评估</title>", zh) and re.search(r"<title>Final evaluation of the [^<]*</title>", en)
     assert "基本完成" in zh and "90%" in zh                     # the threshold is stated
     assert "最新可用为 2023 年 704.11 亿元" in zh                 # the latest actual, named as such
     index = copy.path("reports/index.html").read_text(encoding="utf-8")
