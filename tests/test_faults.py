@@ -589,9 +589,9 @@ def test_make_scenario_file_names_are_data_never_code(fresh_copy):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert pwned(copy) == []
     out = copy.path("reports/scenarios") / name
-    assert sorted(p.name for p in out.iterdir()) == sorted([
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted([
         f"{name}.ipynb", f"{name}.html", "scenarios_retail_sales_total.csv", "scenario_summary_retail_sales_total.csv",
-        "target_readings_retail_sales_total.csv", "scenario_retail_sales_total.png"])
+        "target_readings_retail_sales_total.csv", "zh/scenario_retail_sales_total.png", "en/scenario_retail_sales_total.png"])
     assert "社零 7%" in (out / f"{name}.html").read_text(encoding="utf-8")
     after = {k: v for k, v in copy.output_hashes().items() if not k.startswith("reports/scenarios/")}
     assert after == before  # the report's own outputs are not touched
