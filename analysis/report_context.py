@@ -704,7 +704,7 @@ def _methods(w: _Writer, data: ReportData) -> list[dict]:
     items += [w.t("trust.series_caveat", indicator=labels.indicator(i, w.lang),
                   caveats=trust.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
               for i in data.summaries]
-    items.append(w.t("trust.method", rules="data/raw/observation_rules.yml", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
+    items.append(w.t("trust.method", rules=Markup("<code>data/raw/observation_rules.yml</code>"), rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
                      probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"))
     return [_list(items)]
 
