@@ -714,12 +714,13 @@ def _sources(w: _Writer, data: ReportData) -> list[dict]:
     entries = []
     for sid in sorted(w.used_by, key=lambda s: (s != PLAN, s)):
         src = w.sources[sid]
-        title_zh, title_en = src.get("title_zh", ""), src.get("title_en", "")
+        # a source just registered by `make add-figure` may not have its English title yet (null)
+        title_zh, title_en = src.get("title_zh") or "", src.get("title_en") or ""
         if w.lang == "zh":
             title = _mark_latin(title_zh) if _HAS_CJK.search(title_zh) else _cite_title(title_zh, "en")
             beside = None
         else:
-            title = w.foreign(title_en)
+            title = w.foreign(title_en) if title_en else Markup("—")
             beside = _cite_title(title_zh, "zh") if _HAS_CJK.search(title_zh) else None
         publisher = src.get("issuer") if w.lang == "zh" else src.get("issuer_en")
         publisher = publisher or src.get(f"publisher_{w.lang}")
