@@ -197,8 +197,19 @@ class _Writer:
         src = self.sources[sid]
         date = str(src.get("date") or "")
         year = date[:4] if re.match(r"\d{4}", date) else self.t("cite.no_year")
-        return self.t("cite.label", short=Markup(escape(src.get(f"short_{self.lang}") or sid)), year=year,
-                      quality=labels.quality(src["quality"], self.lang))
+        return self.t("cite.label", short=self.source_name(sid), year=year, quality=labels.quality(src["quality"], self.lang))
+
+    def source_name(self, sid: str) -> Markup:
+        """A source as a reader names it: its short name in this language; without one (a source just
+        registered by ``make add-figure``) its publisher, then its title (Chinese edition) or English
+        title; never the internal id."""
+        src = self.sources[sid]
+        if self.lang == "zh":
+            candidates = (src.get("short_zh"), src.get("publisher_zh"), src.get("issuer"), src.get("title_zh"))
+        else:
+            candidates = (src.get("short_en"), src.get("publisher_en"), src.get("issuer_en"), src.get("title_en"))
+        name = next((str(c) for c in candidates if isinstance(c, str) and c.strip()), None)
+        return self.t("cite.unnamed") if name is None else self.foreign(name)
 
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;/&()\- ]*[A-Za-z0-9)]")
@@ -554,9 +565,10 @@ def _method_key(method: str) -> str:
 def _progress_notes(w: _Writer, r: pd.Series) -> Markup:
     parts = []
     if r["status"] == "no_data":
-        needed = r["data_needed_zh"] if w.lang == "zh" else r["data_needed"]
-        if isinstance(needed, str):
-            parts.append(w.t("scoreboard.data_needed", what=needed if w.lang == "zh" else _english_units(needed)))
+        name = r["indicator_zh"] if w.lang == "zh" else r["indicator_en"]
+        for key, params in words.from_json(r.get("data_needed_message")):  # the target's name in the reader's language
+            needed = w.t(key, **{k: _note_param(w, k, v) for k, v in params.items()} | {"indicator": name})
+            parts.append(w.t("scoreboard.data_needed", what=needed))
     for key, params in words.from_json(r.get("note_messages")):  # the scoreboard's notes as catalogue messages
         parts.append(w.t(key, **{k: _note_param(w, k, v) for k, v in params.items()}))
     if isinstance(r.get("alt_reading"), str):
@@ -575,7 +587,7 @@ def _note_param(w: _Writer, name: str, value):
     if name in ("numerator", "indicator") and value in _indicator_ids():
         return labels.indicator(value, w.lang)
     if name.startswith("source") and value in w.sources:
-        return w.sources[value].get(f"short_{w.lang}") or value
+        return w.source_name(value)
     return _english_units(value) if w.lang == "en" else value
 
 

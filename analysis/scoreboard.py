@@ -58,7 +58,7 @@ EVALUATION_COLUMNS = [
     "target_text", "base_year", "target_year", "evaluation_year", "baseline_value", "baseline_origin",
     "actual_value", "actual_year", "actual_qualifier", "source_id", "quality", "method", "realised_rate",
     "target_rate", "required_rate", "achieved_share", "elapsed_share", "status", "status_zh", "status_en",
-    "data_needed", "data_needed_zh", "note", "note_messages", "alt_reading", "alt_achieved_share", "alt_status_zh", "alt_status_en",
+    "data_needed", "data_needed_message", "note", "note_messages", "alt_reading", "alt_achieved_share", "alt_status_zh", "alt_status_en",
 ]
 #: the columns a result copies from its target row
 _FROM_TARGET = ("target_id", "group_zh", "indicator_zh", "indicator_en", "indicator_id", "kind", "unit",
@@ -243,8 +243,8 @@ class TargetProgress:
     status: str | None = None
     status_zh: str | None = None
     status_en: str | None = None
-    data_needed: str | None = None
-    data_needed_zh: str | None = None
+    data_needed: str | None = None          # English, for people reading the CSV
+    data_needed_message: str | None = None  # the same as a catalogue message (JSON), what the report renders
     note: str | None = None
     note_messages: str | None = None
     alt_reading: str | None = None
@@ -322,35 +322,30 @@ def choose_baseline(inputs: TargetInputs) -> Baseline:
     return Baseline(candidates[origin], origin, note)
 
 
-def data_needed(target: pd.Series, base_year: int, evaluation_year: int, what: str) -> tuple[str, str]:
-    """``(English, Chinese)`` description of the data a target lacks: its ``baseline``, every one of
-    its ``years``, or (anything else) an actual value."""
-    name = f"{target['indicator_zh']} ({target['indicator_en']})"
-    measured = f"; measured as: {target['observed_as']}" if isinstance(target.get("observed_as"), str) else ""
-    span = f"{base_year + 1}–{evaluation_year}"
+def data_needed(target: pd.Series, base_year: int, evaluation_year: int, what: str) -> Message:
+    """The data a target lacks, as a catalogue message: its ``baseline``, every one of its
+    ``years``, or (anything else) an actual value. As a string it is the English the CSV's
+    ``data_needed`` column carries; the report renders it in its language (``indicator`` is the
+    target's indicator id there, replaced by the target's name in the reader's language)."""
+    observed = target.get("observed_as")
+    measured = Message("need.measured", what=Message(observed, start=base_year + 1)) if isinstance(observed, str) else ""
+    names = {"indicator": target["indicator_id"], "start": base_year + 1, "end": evaluation_year, "measured": measured}
     kind = target["kind"]
     if what == "baseline":
-        return (f"{name} for {base_year} (the plan states no {base_year} value), from the same series as the later "
-                f"values{measured}", f"{target['indicator_zh']}{base_year}年基期值（规划未给出），口径须与后续年份一致")
+        return Message("need.baseline", base_year=base_year, **names)
     if what == "years":
-        return (f"{name}: a selected full-year observation for every year {span}{measured}",
-                f"{target['indicator_zh']}{span}年逐年数据")
+        return Message("need.years", **names)
     if kind == "share_of_gdp":
-        return (f"{name}: {target['numerator_id']} and GDP for the same year in {span} (or the published share) for "
-                "昌吉州 (652300)", f"{span}年同一年份的{target['indicator_zh']}分子与地区生产总值（或公布的比重）")
+        return Message("need.share_of_gdp", numerator=target["numerator_id"], **names)
     if kind == "average_growth_rate":
-        return (f"{name}: the level in {base_year} and in a year {span}; the realised average growth is computed "
-                f"from them{measured}", f"{target['indicator_zh']}：{base_year}年及{span}年中某一年的总量，据此计算年均增速")
-    en = f"{name}: a selected full-year observation for 昌吉州 (652300) in a year {span}{measured}"
-    zh = f"{target['indicator_zh']}：{span}年中某一年的全年数据"
-    if kind in ("level", "share") and not (target["baseline_2020"] == target["baseline_2020"]):
-        en += f"; and its {base_year} value from the same series (the plan states none)"
-        zh += f"，以及同口径的{base_year}年基期值（规划未给出）"
-    return en, zh
+        return Message("need.growth", base_year=base_year, **names)
+    no_baseline = kind in ("level", "share") and not (target["baseline_2020"] == target["baseline_2020"])
+    return Message("need.actual", baseline=Message("need.and_baseline", base_year=base_year) if no_baseline else "", **names)
 
 
 def _no_data(inputs: TargetInputs, result: TargetProgress, what: str) -> TargetProgress:
-    result.data_needed, result.data_needed_zh = data_needed(inputs.target, inputs.base_year, inputs.evaluation_year, what)
+    needed = data_needed(inputs.target, inputs.base_year, inputs.evaluation_year, what)
+    result.data_needed, result.data_needed_message = str(needed), to_json([needed])
     return result.finish("no_data")
 
 
@@ -489,7 +484,7 @@ def _count(inputs: TargetInputs, result: TargetProgress, point: Point, baseline:
     result.achieved_share = point.value / inputs.goal
     result.notes.append(Message("note.counted_from_start", year=inputs.base_year))
     if isinstance(inputs.target.get("observed_as"), str):
-        result.notes.append(Message("note.observed_as", what=inputs.target["observed_as"]))
+        result.notes.append(Message("note.observed_as", what=Message(inputs.target["observed_as"], start=inputs.base_year + 1)))
     return result.finish(inputs.classify(result.achieved_share, result.elapsed_share))
 
 

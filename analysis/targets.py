@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue, provenance
+from analysis import catalogue, provenance, words
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
 from analysis.paths import PLAN_QUOTES, PLAN_TARGET_LABELS, PLAN_TEXT, relative
@@ -61,6 +61,8 @@ def _check_label(label: str, meta: dict, name: str) -> None:
         raise bad(f"{meta['id']!r} is not a catalogue indicator, so an English label 'en' is required")
     if "numerator" in meta and meta["numerator"] not in indicators:
         raise bad(f"numerator {meta['numerator']!r} is not a catalogue indicator")
+    if "observed_as" in meta and meta["observed_as"] not in words.catalogue():
+        raise bad(f"observed_as {meta['observed_as']!r} is not a message of analysis/messages/*.yml")
     for link, (required, optional) in _LINK_KEYS.items():
         if link not in meta:
             continue

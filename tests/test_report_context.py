@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from markupsafe import Markup
 
+from analysis import words
 from analysis.report_context import ReportData, build_context
 
 PLAN = "cj_plan_2022_97"
@@ -44,7 +45,7 @@ def _progress_row(target_id, indicator_id, kind, unit, actual, year, achieved, s
     row = dict(target_id=target_id, indicator_id=indicator_id, kind=kind, unit=unit, actual_value=actual, actual_year=year,
                achieved_share=achieved, elapsed_share=0.6, status=status, baseline_value=baseline, target_value=target,
                group_zh="总体目标", indicator_zh=indicator_id, indicator_en=indicator_id.replace("_", " "),
-               source_id="site_a" if actual == actual else math.nan, data_needed=math.nan, data_needed_zh=math.nan, note=math.nan,
+               source_id="site_a" if actual == actual else math.nan, data_needed=math.nan, data_needed_message=math.nan, note=math.nan,
                alt_reading=math.nan, alt_achieved_share=math.nan, alt_status_en=math.nan, evaluation_year=2023)
     row.update(extra)
     return row
@@ -62,7 +63,9 @@ def data() -> ReportData:
         _progress_row(1, "tertiary_value_added", "level", "亿元", 704.11, 2023.0, 0.5752, "on_track", 563.51, 830.0),
         _progress_row(2, "tertiary_share_of_gdp", "share_of_gdp", "%", 30.2, 2023.0, math.nan, "lagging", 40.6, 40.0),
         _progress_row(7, "tourism_visits", "level", "亿人次", math.nan, math.nan, math.nan, "no_data", math.nan, 1.0,
-                      data_needed="tourist visits for 2020", data_needed_zh="2020 年旅游接待人数"),
+                      indicator_zh="旅游接待人数", indicator_en="Tourist visits", data_needed="tourism_visits for 2020 …",
+                      data_needed_message=words.to_json([words.Message("need.baseline", indicator="tourism_visits", base_year=2020,
+                                                                       start=2021, end=2023, measured="")])),
     ])
     obs = pd.DataFrame([
         dict(region_code="652300", indicator_id="tourism_visits", year=2021, period="full_year", value=4226.64, selected=True, source_id="site_a"),
@@ -132,7 +135,9 @@ def test_every_fact_is_from_the_tables_and_missing_is_a_dash(data):
     scoreboard = next(s for s in zh["sections"] if s["anchor"] == "scoreboard")["blocks"][1]
     tourism = next(r for r in scoreboard["rows"] if r[0] == 7)
     assert str(tourism[5]) == "—" and str(tourism[6]) == "—"  # no latest value, no achieved share
-    assert "所需数据：2020 年旅游接待人数" in Markup(tourism[-1]).striptags()
+    assert "所需数据：旅游接待人数 2020 年基期值（规划未给出），口径须与 2021–2023 年数据一致" in Markup(tourism[-1]).striptags()
+    en = next(s for s in build_context(data, "en")["sections"] if s["anchor"] == "scoreboard")["blocks"][1]
+    assert "data needed: Tourist visits for 2020 (the plan states no 2020 value)" in Markup(en["rows"][2][-1]).striptags()
 
 
 def test_numbering_citations_and_sources_section(data):
@@ -171,6 +176,7 @@ def test_a_language_that_is_not_zh_or_en_is_refused(data):
 @pytest.mark.pipeline
 @pytest.mark.parametrize("table, english, messages", [("backtest.csv", "note", "note_messages"),
                                                       ("target_progress.csv", "note", "note_messages"),
+                                                      ("target_progress.csv", "data_needed", "data_needed_message"),
                                                       ("scenario_summary_*.csv", "notes", "note_messages"),
                                                       ("scenario_summary_*.csv", "damped_fallback_reason", "damped_fallback_message")])
 def test_reasons_are_stored_as_messages_beside_their_english(built_copy, table, english, messages):
@@ -199,3 +205,24 @@ def test_every_source_has_citation_names_in_both_languages():
             assert src.get(f"publisher_{lang}") or src.get("issuer" if lang == "zh" else "issuer_en"), f"{sid}: publisher_{lang} missing"
         assert not re.search(r"[A-Za-z]{4,}", src["short_zh"]), f"{sid}: short_zh {src['short_zh']!r} is not Chinese"
         assert not re.search(r"[\u3400-\u9fff]", src["short_en"]), f"{sid}: short_en {src['short_en']!r} is not English"
+
+
+def test_a_source_without_short_names_is_cited_by_publisher_or_title_never_by_its_id(data):
+    """A source just registered by make add-figure has no short names (and maybe no English title) yet."""
+    site = data.provenance["sources"]["site_a"]
+    for key in ("short_zh", "short_en"):
+        site.pop(key)
+    citations = {}
+    for lang in ("zh", "en"):
+        blocks = [b for s in build_context(data, lang)["sections"] for b in s["blocks"]]
+        entry = next(b for b in blocks if b["kind"] == "sources")["entries"][1]
+        citations[lang] = Markup(entry["citation"]).striptags()
+        captions = [Markup(c["text"]).striptags() for b in blocks for c in b.get("citations", [])]
+        assert not any("site_a" in c for c in captions + [citations[lang]]), captions
+    assert citations == {"zh": "甲网，2024（媒体）", "en": "site A, 2024 (media)"}
+    for key in ("publisher_zh", "publisher_en", "title_en"):
+        site.pop(key)
+    zh = next(b for s in build_context(data, "zh")["sections"] for b in s["blocks"] if b["kind"] == "sources")["entries"][1]
+    en = next(b for s in build_context(data, "en")["sections"] for b in s["blocks"] if b["kind"] == "sources")["entries"][1]
+    assert Markup(zh["citation"]).striptags() == "网页甲，2024（媒体）"        # the Chinese title
+    assert Markup(en["citation"]).striptags() == "unnamed source, 2024 (media)"  # never the id, never Chinese

@@ -81,6 +81,8 @@ def _string_literals() -> tuple[set[str], set[str]]:
             literals.update(re.findall(r"[\w.]+", body))
     for path in ALL_TEMPLATES:
         literals.update(re.findall(r"[\"']([\w.]+)[\"']", path.read_text(encoding="utf-8")))
+    # data files that name messages: the 表 2 labels' observed_as (analysis/plan_targets.yml)
+    literals.update(str(meta["observed_as"]) for meta in load_yaml(paths.PLAN_TARGET_LABELS).values() if "observed_as" in meta)
     return literals, {h for h in heads if h}
 
 
