@@ -37,7 +37,8 @@ SAVED_KEYS = ("title", "title_en", "description", "indicator", "region_code", "t
 REPORT_SCENARIOS = scenarios.SCENARIO_INDICATORS
 #: Readings of a target that may be a five-year total (tourism): 2025 alone or 2021–2025 total.
 READINGS = ("annual", "total")
-NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_]{0,59}")
+NAME_MAX_LENGTH = 60  # characters of a saved scenario name
+NAME_PATTERN = re.compile(rf"[a-z0-9][a-z0-9_]{{0,{NAME_MAX_LENGTH - 1}}}")
 #: The notebook's default seed (params/scenario_*.yaml use the same).
 DEFAULT_SEED = 20250101
 
@@ -376,7 +377,7 @@ def save_scenario(session: Session, state: State, name: str, *, title: str, titl
     it is written (atomically: a failure leaves any earlier file as it was).
     """
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-        raise SaveRefused("explorer.save.bad_name", name=name)
+        raise SaveRefused("explorer.save.bad_name", name=name, max_length=NAME_MAX_LENGTH)
     path = scenario_path(name, params_dir)
     shown = paths.relative(path)
     if not replace_existing and name in REPORT_SCENARIOS:

@@ -13,7 +13,7 @@ import time
 
 import ipywidgets as w
 
-from analysis import catalogue, explorer, paths, scenarios, words
+from analysis import catalogue, explorer, growth, paths, scenarios, words
 from analysis.parameters import ParameterError
 
 RATE_RANGE_PCT = (-20.0, 30.0)
@@ -56,7 +56,9 @@ class ExplorerApp:
                             step=0.1, readout_format=".1f", continuous_update=False, layout=wide)
         self.base_year = ctl(w.IntSlider, "explorer.control.base_year", min=2015, max=2024, step=1,
                              continuous_update=False, layout=wide)
-        self.covid = ctl(w.ToggleButtons, "explorer.control.covid", options=[
+        # the COVID years as the trend fits define them (analysis.growth.COVID_YEARS), never typed here
+        self.covid = w.ToggleButtons(description=t("explorer.control.covid", start=growth.COVID_YEARS[0], end=growth.COVID_YEARS[-1]),
+                                     style=style, options=[
             (t(f"explorer.option.covid_{c}"), c) for c in ("none", "dummy", "exclude")])
         self.level = ctl(w.FloatSlider, "explorer.control.level", min=0.5, max=0.99, step=0.01,
                          readout_format=".2f", continuous_update=False, layout=wide)
