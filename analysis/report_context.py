@@ -567,10 +567,9 @@ def _progress_notes(w: _Writer, r: pd.Series) -> Markup:
     if r["status"] == "no_data":
         name = r["indicator_zh"] if w.lang == "zh" else r["indicator_en"]
         for key, params in words.from_json(r.get("data_needed_message")):  # the target's name in the reader's language
-            needed = w.t(key, **{k: _note_param(w, k, v) for k, v in params.items()} | {"indicator": name})
-            parts.append(w.t("scoreboard.data_needed", what=needed))
+            parts.append(w.t("scoreboard.data_needed", what=_note(w, key, params | {"indicator": name})))
     for key, params in words.from_json(r.get("note_messages")):  # the scoreboard's notes as catalogue messages
-        parts.append(w.t(key, **{k: _note_param(w, k, v) for k, v in params.items()}))
+        parts.append(_note(w, key, params))
     if isinstance(r.get("alt_reading"), str):
         parts.append(w.t("scoreboard.alt_reading", share=fmt_pct(r["alt_achieved_share"], 0),
                          status=labels.status(_status_code(r, "alt_status_en"), w.lang)))
@@ -656,41 +655,39 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
 
 # --------------------------------------------------------------------------- audit
 def _audit(w: _Writer, data: ReportData) -> list[dict]:
+    """The plan audit: each check's words are catalogue messages stored beside the English (analysis/audit.py)."""
     rows = []
-    for r in data.plan_audit.itertuples():
-        statement = escape(r.statement_zh) if w.lang == "zh" else _quote(r.statement_zh, "zh")
-        if w.lang == "zh":
-            rows.append([statement, r.stated, r.recomputed_text, w.t(f"verdict.{r.verdict}"), r.explanation_zh])
-        else:
-            rows.append([Markup("{}<br><small>{}</small>").format(statement, w.foreign(_english_units(_topic_en(r)))),
-                         w.foreign(_english_units(str(r.stated))),
-                         _recomputed_en(w, r.recomputed, r.recomputed_unit),
-                         w.t(f"verdict.{r.verdict}"), w.foreign(_english_units(r.explanation_en))])
+    targets = data.plan_targets.set_index("target_id")
+    names = targets[f"indicator_{w.lang}"] if f"indicator_{w.lang}" in targets else {}
+    for _, r in data.plan_audit.iterrows():
+        topic, stated, recomputed, explanation = (_stored_message(w, r.get(f"{c}_message"), names)
+                                                  for c in ("topic", "stated", "recomputed", "explanation"))
+        statement = escape(r["statement_zh"]) if w.lang == "zh" else _quote(r["statement_zh"], "zh")
+        rows.append([Markup("{}<br><small>{}</small>").format(statement, topic), stated, recomputed,
+                     w.t(f"verdict.{r['verdict']}"), explanation])
     return [_para(w.t("audit.intro")),
             _table(w, w.t("audit.caption"), [w.t(f"col.{c}") for c in ("plan_sentence", "stated", "recomputed", "verdict", "explanation")],
                    rows, [PLAN])]
 
 
-def _recomputed_en(w: _Writer, value, unit) -> Markup:
-    """An audit's recomputed number with its unit (``fraction per year``, ``percentage points``, ``亿元 (…)``)."""
-    if not isinstance(unit, str):
-        return escape(fmt_number(value))
-    if unit == "fraction per year":
-        return w.t("amount.rate", rate=fmt_pct(value, 2))
-    if unit == "percentage points":
-        return w.t("amount.points", value=fmt_number(value, 1))
-    head, _, rest = unit.partition(" ")
-    if head in labels.UNIT_KEYS:
-        shown = w.amount(value, head)
-        return Markup("{} {}").format(shown, w.foreign(_english_units(rest))) if rest else shown
-    return w.foreign(f"{fmt_number(value)} {unit}")
+def _stored_message(w: _Writer, stored, target_names=None) -> Markup:
+    """Messages stored as JSON beside an English note (:func:`analysis.words.to_json`), in the reader's language;
+    a message about a 表 2 target (``no``) names its indicator as ``target_names`` (target id → name) does."""
+    parts = []
+    for key, params in words.from_json(stored):
+        if target_names is not None and "no" in params and "indicator" in params and params["no"] in target_names:
+            params = params | {"indicator": target_names[params["no"]]}
+        parts.append(_note(w, key, params))
+    return w.join(parts, "list.semicolon") if parts else Markup("—")
 
 
-def _topic_en(r) -> str:
-    """The audit topic in English; 表 1/表 2 are the plan's Table 1/Table 2, ids become names."""
-    topic = re.sub(r"表 ?([12])", r"Table \1 of the plan", r.topic_en)
-    return re.sub(r"\b([a-z]+(?:_[a-z0-9]+)+)\b",
-                  lambda m: labels.indicator(m.group(1), "en") if m.group(1) in _indicator_ids() else m.group(1).replace("_", " "), topic)
+def _note(w: _Writer, key: str, params: dict) -> Markup:
+    """One stored message; its parameters (nested messages too) as :func:`_note_param` shows them."""
+    def shown(name, value):
+        if isinstance(value, dict) and set(value) == {"$message"}:
+            return _note(w, *value["$message"])
+        return _note_param(w, name, value)
+    return w.t(key, **{k: shown(k, v) for k, v in dict(params).items()})
 
 
 def _indicator_ids() -> set[str]:

@@ -6,6 +6,7 @@ import tokenize
 
 import pytest
 
+from analysis import words
 from analysis.audit import COLUMNS, audit_plan
 from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
@@ -14,6 +15,10 @@ from analysis.paths import PLAN_TEXT, ROOT
 from analysis.targets import parse_targets
 
 FILE = "data/raw/changji_14th_fyp_modern_services_plan.txt"
+
+
+def _zh(stored: str) -> str:
+    return "; ".join(words.render(m, "zh") for m in words.from_json(stored))
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +47,13 @@ def test_columns_and_verdicts(audit):
     assert audit.loc[list(main), "verdict"].to_dict() == main
     assert set(audit["verdict_zh"]) == {"一致", "不一致", "存在歧义"}
     assert audit["check_id"].is_unique
-    assert audit[["explanation_zh", "explanation_en", "stated", "recomputed_text"]].notna().all().all()
+    assert audit[["explanation_en", "stated", "recomputed_text"]].notna().all().all()
+    # every check's words are catalogue messages whose English is exactly the CSV's text
+    for column, english in (("topic_message", "topic_en"), ("stated_message", "stated"),
+                            ("recomputed_message", "recomputed_text"), ("explanation_message", "explanation_en")):
+        for stored, text in zip(audit[column], audit[english]):
+            assert [words.render(m, "en") for m in words.from_json(stored)] == [text]
+            assert not re.search(r"[A-Za-z]{3,}", re.sub(r"GDP|[a-z]+(_[a-z]+)+", "", _zh(stored))), _zh(stored)
 
 
 def test_every_statement_is_quoted_verbatim(text, audit):
@@ -59,14 +70,14 @@ def test_tertiary_830_is_consistent_with_about_8_percent(audit):
     r = audit.loc["tertiary_target_rate"]
     assert r.recomputed == pytest.approx(required_growth(563.51, 830, 5))
     assert round(r.recomputed, 4) == 0.0805
-    assert r.stated == "年均 8%左右" and r.verdict_zh == "一致"
+    assert _zh(r.stated_message) == "年均 8%左右" and r.stated == "about 8% a year" and r.verdict_zh == "一致"
     assert "828.0" in r.recomputed_text  # 563.51 × 1.08^5
 
 
 def test_retail_needs_9_31_not_6_5(audit):
     r = audit.loc["retail_target_rate"]
     assert round(r.recomputed, 4) == 0.0931
-    assert r.stated == "年均增长达到 6.5%以上" and r.verdict_zh == "不一致"
+    assert _zh(r.stated_message) == "年均增长达到 6.5%以上" and r.verdict_zh == "不一致"
     assert f"{224.27 * 1.065 ** 5:.1f}" == "307.3" and "307.3" in r.recomputed_text and "307.3" in r.explanation_en
 
 
@@ -75,7 +86,7 @@ def test_finance_growth_is_22_5_percent_nominal_not_7_3(audit):
     assert r.recomputed == pytest.approx(cagr(37.9, 85.41, 4))
     assert round(r.recomputed, 3) == 0.225
     assert r.verdict == "ambiguous"
-    assert "comparable-price" in r.explanation_en and "可比价" in r.explanation_zh
+    assert "comparable-price" in r.explanation_en and "可比价" in _zh(r.explanation_message)
     assert "inconsistent" in r.explanation_en
 
 
@@ -83,7 +94,7 @@ def test_13th_plan_tertiary_growth_and_structure(audit):
     t = audit.loc["tertiary_growth_13th"]
     assert round(t.recomputed, 4) == 0.0949 and "nominal" in t.explanation_en
     s = audit.loc["structure_change_13th"]
-    assert s.recomputed == pytest.approx(2.5) and s.stated == "三产比重五年累计提高 2.5 个百分点"
+    assert s.recomputed == pytest.approx(2.5) and _zh(s.stated_message) == "三产比重五年累计提高 2.5 个百分点"
 
 
 def test_finance_share_implies_the_same_2020_gdp_as_services(audit):
@@ -105,7 +116,8 @@ def test_tourism_two_readings(audit):
     assert rev.recomputed == pytest.approx(200) and rev.verdict == "ambiguous"
     assert "220.00" in rev.explanation_en and "9.1% below" in rev.explanation_en and "4.55 times" in rev.explanation_en
     vis = audit.loc["tourism_visits_reading"]
-    assert vis.recomputed == pytest.approx(0.2) and "2,000 万人次" in vis.explanation_en
+    assert vis.recomputed == pytest.approx(0.2) and "2,000 × 10,000 visits" in vis.explanation_en
+    assert "（2,000 万人次）" in _zh(vis.explanation_message)
     assert "more than 1.4" in vis.explanation_en and "at least 28.6% below" in vis.explanation_en
 
 
@@ -115,7 +127,7 @@ def test_table1_and_table2_agree_with_the_text(audit):
     t2 = audit[audit.check_id.str.startswith("table2_vs_text_")]
     assert len(t2) == 19 and (t2.verdict == "consistent").all()
     assert "writes the unit differently" in audit.loc["table2_vs_text_15", "explanation_en"]  # 5000 万 vs 5000万元
-    assert "'左右'" in audit.loc["table2_vs_text_13", "explanation_en"]
+    assert "“左右”" in audit.loc["table2_vs_text_13", "explanation_en"]
 
 
 @pytest.mark.parametrize("module", ["audit", "targets", "progress", "scoreboard"])

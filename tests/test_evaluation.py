@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import words
 from analysis.parameters import ParameterError
 from analysis.progress import STATUS_ORDER, classify, elapsed_share, growth_progress, linear_progress, load_thresholds, log_progress, summary_line
 from analysis.scoreboard import EVALUATION_COLUMNS, evaluate_targets, share_of_gdp, usable_observations
 from analysis.targets import load_targets
-from analysis import words
 from analysis.units import convert_units as convert_unit
 
 TH = {"ahead_margin": 0.10, "lagging_margin": 0.10}

@@ -57,6 +57,21 @@ def _targets(progress: pd.DataFrame) -> pd.DataFrame:
                               direction="at_least", group_en="Overall targets") for r in progress.itertuples()])
 
 
+def _audit_row() -> dict:
+    """The retail check as analysis/audit.py stores it: English beside the catalogue messages."""
+    m = words.Message
+    numbers = dict(needed="9.31%", rate="6.5", years=5, at_stated="307.3")
+    messages = {"topic": m("audit.topic.target_rate", year=2025, subject=m("audit.subject.retail")),
+                "stated": m("audit.stated.at_least_rate", rate="6.5"),
+                "recomputed": m("audit.recomputed.retail_target_rate", **numbers),
+                "explanation": m("audit.explain.retail_target_rate.inconsistent", **numbers, base_year=2020, base="224.27",
+                                 target_year=2025, target="350", shortfall="42.7")}
+    return dict(check_id="retail_target_rate", statement_zh="年均增长达到 6.5%以上", recomputed=0.0931,
+                recomputed_unit="fraction per year", verdict="inconsistent", topic_en=str(messages["topic"]),
+                stated=str(messages["stated"]), recomputed_text=str(messages["recomputed"]),
+                explanation_en=str(messages["explanation"]), **{f"{k}_message": words.to_json([v]) for k, v in messages.items()})
+
+
 @pytest.fixture
 def data() -> ReportData:
     progress = pd.DataFrame([
@@ -81,9 +96,7 @@ def data() -> ReportData:
         checks=pd.DataFrame([dict(region_code="652300", check="goods_exports + goods_imports = goods_trade_total", expected=5.47,
                                   recomputed=5.47, difference=0.0, tolerance=0.01, verdict="exact")]),
         observations=obs, progress=progress, plan_targets=_targets(progress),
-        plan_audit=pd.DataFrame([dict(check_id="retail_target_rate", topic_en="2025 target: retail", statement_zh="年均增长达到 6.5%以上",
-                                      stated="6.5%", recomputed=0.0931, recomputed_unit="fraction per year", recomputed_text="需年均 9.31%",
-                                      verdict="inconsistent", explanation_zh="不一致", explanation_en="inconsistent")]),
+        plan_audit=pd.DataFrame([_audit_row()]),
         backtest=pd.DataFrame(columns=["method", "fit_years", "n_fit", "year", "predicted", "actual", "error", "error_pct", "note", "indicator_id"]),
         summaries={"tertiary_value_added": summary}, readings={}, provenance=PROVENANCE,
         thresholds={"ahead_margin": 0.1, "lagging_margin": 0.1}, evaluation_year=2023, level=0.8, min_points_damped=8,
@@ -162,6 +175,11 @@ def test_english_context_marks_chinese_as_quotations(data):
     en = build_context(data, "en")
     audit = next(s for s in en["sections"] if s["anchor"] == "audit")["blocks"][1]
     assert str(audit["rows"][0][0]).startswith('<q lang="zh">年均增长达到 6.5%以上</q>')
+    assert [Markup(c).striptags() for c in audit["rows"][0][1:3]] == ["at least 6.5% a year",
+                                                                   "needs 9.31% a year; 6.5% for 5 years reaches only 307.3 (CNY 100 million)"]
+    assert "42.7 short of 350" in audit["rows"][0][4]
+    zh = next(s for s in build_context(data, "zh")["sections"] if s["anchor"] == "audit")["blocks"][1]
+    assert Markup(zh["rows"][0][1]).striptags() == "年均增长达到 6.5%以上" and "比 350 亿元少 42.7 亿元" in zh["rows"][0][4]
     intro = str(en["intro"])
     assert '<q lang="zh" class="name">昌吉回族自治州</q>' in intro  # the region's Chinese name, once
     unmarked = re.sub(r"<(q|cite)[^>]*>.*?</\1>", "", intro)
