@@ -139,8 +139,8 @@ $(FINAL_TABLES) $(EXECUTED)/31_final_evaluation.ipynb &: notebooks/31_final_eval
   params/evaluation_thresholds.yaml $(SCENARIO_PARAMS) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/31_final_evaluation.ipynb
 
-FINAL_REPORT_INPUTS := notebooks/91_final_report.py $(FINAL_TABLES) $(OBSERVATIONS) $(FINAL_PARAMS) $(PROVENANCE) \
-  $(ANALYSIS) $(wildcard templates/final/*) $(VENV_STAMP)
+FINAL_REPORT_INPUTS := notebooks/91_final_report.py $(FINAL_TABLES) $(OBSERVATIONS) $(wildcard params/*.yaml) $(PROVENANCE) \
+  $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
 
 $(EXECUTED)/91_final_report.ipynb: $(FINAL_REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh

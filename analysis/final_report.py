@@ -1,34 +1,64 @@
-"""The final evaluation report (终期评估): a pure context from the final tables, rendered through
-``templates/final/final_report.html.j2`` with the words of ``analysis/messages/final.yml``.
+"""The final evaluation report (终期评估): the same machinery as the mid-term report, on the final tables.
 
 :func:`build_context` turns ``final_evaluation.csv`` and ``final_forecast_check.csv`` (written by
-``notebooks/31_final_evaluation.py``) into numbers and rendered sentences of one language, chosen
-by target id and indicator, never by row position; :func:`render` fills the template. Neither
-reads a file besides the template, so both are testable without a kernel.
+``notebooks/31_final_evaluation.py``) into a context of the shape
+:func:`analysis.report_context.build_context` returns, built with its writer: words from the one
+catalogue (``analysis/messages/final.yml`` and the shared keys), figures and tables numbered,
+every table citing its sources in readable form, the sources section and the reproducibility
+stamp of the mid-term report. :func:`analysis.report.render_report` renders it through
+``templates/report/`` (base template, blocks, screen and print CSS). Facts are chosen by target
+id and indicator, never by row position. :func:`load_final_report_data` is the one function
+that reads files; everything else is testable without a kernel.
 """
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import jinja2
 import pandas as pd
+from markupsafe import Markup
 
-from analysis import catalogue, words
+from analysis import final_evaluation, labels, paths, provenance, words
+from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
-from analysis.paths import TEMPLATES
+from analysis.report_context import PLAN, _list, _para, _sources, _stamp, _table, _Writer, fmt_pct
+from analysis.yaml_files import load_yaml
 
-#: unit as the plan and the data print it → catalogue key of its name in each language
+#: the file of each edition (Makefile: FINAL_REPORT, FINAL_REPORT_EN), for the link to the other edition
+EDITION_FILES = {"zh": "final_evaluation.html", "en": "final_evaluation.en.html"}
+#: unit as the plan and the data print it → catalogue key of its name after a number in a sentence
 UNIT_KEYS = {"亿元": "final.unit.cny_100m", "万元": "final.unit.cny_10k", "亿人次": "final.unit.visits_100m",
              "万人次": "final.unit.visits_10k", "%": "final.unit.percent", "家": "final.unit.firms",
              "个": "final.unit.items"}
 #: reason parameters shown as a percentage (fractions in the data) and with how many decimals
 PERCENT_PARAMS = {"share": 0, "threshold": 0, "realised": 1, "target_rate": 1}
-TEMPLATE = "final_report.html.j2"
+
+
+@dataclass
+class FinalReportData:
+    """Every input of the final report, already read (see :func:`load_final_report_data`).
+
+    The attributes the mid-term report's sources section and stamp read (``provenance``,
+    ``observations``, ``parameters``, ``stamp``, ``evaluation_year``) have the same meaning here.
+    """
+
+    final: pd.DataFrame                 # final_evaluation.csv
+    check: pd.DataFrame                 # final_forecast_check.csv
+    params: dict                        # params/final_evaluation.yaml
+    observations: pd.DataFrame          # observations.csv
+    provenance: dict                    # data/raw/provenance.yml
+    parameters: dict[str, dict] = field(default_factory=dict)  # params/*.yaml by file name
+    stamp: dict = field(default_factory=dict)                  # git revision, package versions
+
+    @property
+    def evaluation_year(self) -> int:
+        return int(self.final["final_year"].iloc[0])
 
 
 def unit_name(unit: str, language: str) -> str:
-    """The unit in the reader's language (``亿元`` → ``CNY 100 million``); unknown units raise KeyError."""
+    """The unit after a number in a sentence (``亿元`` → ``× CNY 100 million``); unknown units raise KeyError."""
     if unit not in UNIT_KEYS:
         raise KeyError(f"unit {unit!r} has no entry in analysis.final_report.UNIT_KEYS")
     return words.text(UNIT_KEYS[unit], language)
@@ -44,9 +74,7 @@ def number(value, decimals: int = 2) -> str:
 
 def percent(fraction, decimals: int = 0) -> str:
     """A fraction as a percentage (0.924 → ``92%``); missing → ``—``."""
-    if fraction is None or fraction is pd.NA or (isinstance(fraction, float) and math.isnan(fraction)):
-        return "—"
-    return f"{float(fraction) * 100:.{decimals}f}%"
+    return fmt_pct(fraction, decimals)
 
 
 def reason(key, params_json, language: str) -> str:
@@ -63,7 +91,7 @@ def reason(key, params_json, language: str) -> str:
         elif isinstance(value, float):
             shown[name] = number(value)
         elif isinstance(value, list):  # years
-            shown[name] = words.text("final.list_separator", language).join(map(str, value))
+            shown[name] = words.text("list.separator", language).join(map(str, value))
         else:
             shown[name] = value
     return words.text(key, language, **shown)
@@ -73,131 +101,162 @@ def _status(status, language: str) -> str:
     return words.text(f"final.status.{status}", language) if isinstance(status, str) else ""
 
 
-def _target_text(row: pd.Series, language: str) -> str:
-    if language == "zh":
-        return str(row["target_text"])
-    unit = unit_name(row["unit"], language)
-    return f"{number(row['target_value'])}{'' if row['unit'] == '%' else ' '}{unit}".strip()
+def _target_text(w: _Writer, row: pd.Series) -> Markup:
+    """A 表 2 target as the plan prints it (Chinese) or as value and unit (English)."""
+    if w.lang == "zh":
+        return Markup.escape(str(row["target_text"]))
+    return w.amount(row["target_value"], row["unit"], 0 if float(row["target_value"]).is_integer() else 2)
 
 
-def build_context(final: pd.DataFrame, check: pd.DataFrame, params: dict, data_years: list[int],
-                  sources: dict, plan_source: dict, language: str) -> dict:
-    """Everything the template shows, in ``language`` (``zh`` or ``en``).
+def _source_ids(value) -> list[str]:
+    """The sources of a value (a combined share names two: ``a + b``)."""
+    return [s.strip() for s in str(value).split("+") if s.strip()] if isinstance(value, str) else []
 
-    ``final`` / ``check``: the notebook's tables; ``params``: ``params/final_evaluation.yaml``;
-    ``data_years``: years with any selected full-year Changji value; ``sources``: provenance
-    ``sources`` (id → entry); ``plan_source``: the plan's own entry (its titles name the report).
-    """
-    if language not in words.LANGUAGES:
-        raise ValueError(f"language {language!r}: expected one of {', '.join(words.LANGUAGES)}")
-    t = lambda key, **kw: words.text(key, language, **kw)  # noqa: E731
-    final_year = int(final["final_year"].iloc[0])
+
+def build_context(data: FinalReportData, language: str) -> dict:
+    """Everything the report templates print, in ``language`` (``zh`` or ``en``): the keys of
+    :func:`analysis.report_context.build_context` plus ``counts`` (targets per final class)."""
+    w = _Writer(language, data.provenance)
+    final, params = data.final, data.params
+    t = w.t
+    final_year = data.evaluation_year
     base_year = int(final["base_year"].iloc[0])
     first_year = base_year + 1
-    counts = {k: int((final["status"] == k).sum()) for k in STATUS_ORDER}
-    sep = t("final.list_separator")
+    counts = final_evaluation.status_counts(final)
+    plan = data.provenance["sources"][PLAN]
+    plan_title = plan["title_zh"] if language == "zh" else plan["title_en"]
+    threshold = percent(params["basically_completed_share"])
+
+    summary = [_para(t("final.report.headline", n_total=len(final), n_judged=len(final) - counts["no_data"],
+                       counts=w.join([t("final.count", n=counts[k], status=_status(k, language)) for k in STATUS_ORDER])))]
+    why = _why_no_data(w, final, final_year, first_year, base_year, counts)
+    if why:
+        summary += [_para(t("final.report.why_heading")), _list(why)]
+
+    sections = [
+        ("summary", summary),
+        ("targets", [_targets_table(w, final, final_year, first_year)]),
+        ("method", [_list(_method(w, final, final_year, base_year, first_year, threshold))]),
+        ("forecast", _forecast(w, data, final_year)),
+        ("sources", _sources(w, data)),
+        ("stamp", _stamp(w, data)),
+    ]
+    headings = {"summary": t("final.section.summary"), "targets": t("final.section.targets"),
+                "method": t("final.section.method"), "forecast": t("final.section.forecast"),
+                "sources": t("section.sources"), "stamp": t("section.stamp")}
+    intro = Markup("{} {}").format(
+        t("final.report.intro", final_year=final_year, first_year=first_year),
+        t("years.found", evaluation_year=final_year, years=w.join([str(y) for y in final_evaluation.data_years(data.observations)])))
+    other = next(lang for lang in words.LANGUAGES if lang != language)
+    return {"lang": language, "title": t("final.report.title", plan_title=plan_title), "intro": intro,
+            "toc_title": t("report.contents"),
+            "other_edition": {"lang": other, "href": EDITION_FILES[other], "name": words.text("language_name", other)},
+            "sections": [{"anchor": a, "heading": headings[a], "blocks": b} for a, b in sections],
+            "figure_count": w.figures, "table_count": w.tables, "caption_sources": t("caption.sources"),
+            "separator": t("list.semicolon"), "missing": words.text("missing_value", language), "counts": counts}
+
+
+def _why_no_data(w: _Writer, final: pd.DataFrame, final_year: int, first_year: int, base_year: int,
+                 counts: dict) -> list[Markup]:
+    """Why the targets without a class have none, by the reason each carries."""
     why = []
     not_published = final[final["reason_key"] == "final.reason.not_published"]
     if len(not_published):
-        years = sep.join(str(y) for y in sorted(set(int(y) for y in not_published["latest_year"])))
-        why.append(t("final.report.why.not_published", n=len(not_published), final_year=final_year, years=years))
+        years = w.join(str(y) for y in sorted({int(y) for y in not_published["latest_year"]}))
+        why.append(w.t("final.report.why.not_published", n=len(not_published), final_year=final_year, years=years))
     never = final[final["reason_key"] == "final.reason.no_observation"]
     if len(never):
-        why.append(t("final.report.why.no_observation", n=len(never), first_year=first_year, final_year=final_year))
+        why.append(w.t("final.report.why.no_observation", n=len(never), first_year=first_year, final_year=final_year))
     other = counts["no_data"] - len(not_published) - len(never)
     if other:
-        why.append(t("final.report.why.other", n=other, base_year=base_year))
-
-    targets = _target_rows(final, language)
-    forecasts = _forecast_rows(check, final, language)
-    level = percent(check["level"].iloc[0]) if len(check) else percent(0.8)
-    cited = _cited_sources(final, sources, language)
-
-    plan_title = plan_source["title_zh"] if language == "zh" else plan_source["title_en"]
-    threshold = percent(params["basically_completed_share"])
-    return {
-        "language": language, "final_year": final_year, "title": t("final.report.title", plan_title=plan_title),
-        "intro": t("final.report.intro", final_year=final_year, first_year=first_year),
-        "data_years": t("final.report.data_years", years=sep.join(map(str, data_years)) or "—"),
-        "headline": t("final.report.headline", n_total=len(final), n_judged=len(final) - counts["no_data"],
-                      counts=sep.join(t("final.count", n=counts[k], status=_status(k, language)) for k in STATUS_ORDER)),
-        "why_heading": t("final.report.why_heading") if why else "", "why": why,
-        "counts": counts, "targets": targets, "forecasts": forecasts, "sources": cited,
-        "method": [t("final.method.classes", final_year=final_year, base_year=base_year, threshold=threshold),
-                   t("final.method.maintain", final_year=final_year, base_year=base_year),
-                   t("final.method.rate", final_year=final_year, base_year=base_year),
-                   t("final.method.tourism", final_year=final_year, first_year=first_year)],
-        "forecast_intro": t("final.forecast.intro", midterm_year=int(params["midterm_year"]), final_year=final_year,
-                            level=level),
-        "level": level, "midterm_year": int(params["midterm_year"]),
-    }
+        why.append(w.t("final.report.why.other", n=other, base_year=base_year))
+    return why
 
 
-def _target_rows(final: pd.DataFrame, language: str) -> list[dict]:
-    """One row of the targets table per 表 2 target, by target id."""
-    rows = []
+def _targets_table(w: _Writer, final: pd.DataFrame, final_year: int, first_year: int) -> dict:
+    """One row per 表 2 target, by target id; each row carries its id and classes as data attributes."""
+    rows, attributes, sources = [], [], [PLAN]
     for _, r in final.sort_values("target_id").iterrows():
+        sources += _source_ids(r["source_id"]) if not pd.isna(r["latest_year"]) else []
         total = None
         if isinstance(r["total_status"], str):
-            total = {"status": r["total_status"], "label": _status(r["total_status"], language),
-                     "reason": reason(r["total_reason_key"], r["total_reason_params"], language)}
-        rows.append({
-            "id": int(r["target_id"]), "indicator": r["indicator_zh"] if language == "zh" else r["indicator_en"],
-            "target": _target_text(r, language),
-            "value": number(r["actual_value"]), "share": percent(r["achieved_share"]),
-            "status": r["status"], "label": _status(r["status"], language),
-            "reason": reason(r["reason_key"], r["reason_params"], language), "total": total,
-        })
-    return rows
+            total = w.t("final.labelled", label=_status(r["total_status"], w.lang),
+                        text=reason(r["total_reason_key"], r["total_reason_params"], w.lang))
+        rows.append([int(r["target_id"]), r["indicator_zh"] if w.lang == "zh" else r["indicator_en"], _target_text(w, r),
+                     number(r["actual_value"]), percent(r["achieved_share"]), _status(r["status"], w.lang),
+                     reason(r["reason_key"], r["reason_params"], w.lang), total])
+        attributes.append({"data-status": r["status"], "data-target-id": int(r["target_id"])}
+                          | ({"data-total-status": r["total_status"]} if isinstance(r["total_status"], str) else {}))
+    columns = [w.t("final.col.id"), w.t("final.col.indicator"), w.t("final.col.target"),
+               w.t("final.col.value", final_year=final_year), w.t("final.col.share"), w.t("final.col.status"),
+               w.t("final.col.reason"), w.t("final.col.total", first_year=first_year, final_year=final_year)]
+    table = _table(w, w.t("final.targets.caption", n=len(final), final_year=final_year), columns, rows, sources)
+    return table | {"row_attributes": attributes}
 
 
-def _forecast_rows(check: pd.DataFrame, final: pd.DataFrame, language: str) -> list[dict]:
-    """One row of the forecast-check table per scenario indicator."""
-    sep = words.text("final.list_separator", language)
-    rows = []
+def _method(w: _Writer, final: pd.DataFrame, final_year: int, base_year: int, first_year: int, threshold: str) -> list[Markup]:
+    items = [w.t("final.method.classes", final_year=final_year, base_year=base_year, threshold=threshold)]
+    maintain = final[final["method"] == "maintain"].sort_values("target_id")
+    if len(maintain):  # the plan's own maintain-type targets as the example, never a typed one
+        examples = w.join([w.t("final.method.maintain_example", indicator=r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],
+                                 target=_target_text(w, r)) for _, r in maintain.iterrows()])
+        items.append(w.t("final.method.maintain", final_year=final_year, base_year=base_year, examples=examples))
+    items += [w.t("final.method.rate", final_year=final_year, base_year=base_year, years=final_year - base_year),
+              w.t("final.method.tourism", final_year=final_year, first_year=first_year)]
+    return items
+
+
+def _forecast(w: _Writer, data: FinalReportData, final_year: int) -> list[dict]:
+    """The mid-term projections refitted on data up to the mid-term year against the final-year actuals."""
+    check, midterm_year = data.check, int(data.params["midterm_year"])
+    level = percent(check["level"].iloc[0]) if len(check) else percent(float("nan"))
+    rows, sources = [], []
+    obs = data.observations
+    fitted = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & (obs["region_code"].astype(str) == SUBJECT_REGION)]
     for _, c in check.iterrows():
-        notes = [reason(c[f"{p}_reason_key"], c[f"{p}_reason_params"], language) for p in ("projection", "actual")]
+        used = fitted[(fitted["indicator_id"] == c["indicator_id"]) & (fitted["year"] <= midterm_year)]
+        sources += sorted(set(used["source_id"].dropna())) + _source_ids(c.get("source_id"))
+        notes = [reason(c[f"{p}_reason_key"], c[f"{p}_reason_params"], w.lang) for p in ("projection", "actual")]
         covered = c["covered"]
-        rows.append({
-            "indicator": words_indicator(c["indicator_id"], final, language), "unit": unit_name(c["unit"], language),
-            "fit_years": sep.join(str(c["fit_years"]).split(",")) if isinstance(c["fit_years"], str) else "—",
-            "projected": number(c["projected"]),
-            "interval": "—" if pd.isna(c["lower"]) or pd.isna(c["upper"]) else f"{number(c['lower'])} – {number(c['upper'])}",
-            "actual": number(c["actual"]),
-            "error": "—" if pd.isna(c["error"]) else f"{number(c['error'])} ({c['error_pct']:+.1f}%)",
-            "covered": "—" if pd.isna(covered) else words.text("final.yes" if bool(covered) else "final.no", language),
-            "note": words.text("final.sentence_separator", language).join(n for n in notes if n),
-        })
-    return rows
+        rows.append([
+            _indicator_name(c["indicator_id"], data.final, w.lang), w.unit(c["unit"]),
+            w.join(str(c["fit_years"]).split(",")) if isinstance(c["fit_years"], str) else "—",
+            number(c["projected"]),
+            "—" if pd.isna(c["lower"]) or pd.isna(c["upper"]) else w.t("range", low=number(c["lower"]), high=number(c["upper"])),
+            number(c["actual"]),
+            "—" if pd.isna(c["error"]) else w.t("final.error", error=number(c["error"]), pct=f"{c['error_pct']:+.1f}%"),
+            "—" if pd.isna(covered) else w.t("final.yes" if str(covered).lower() == "true" else "final.no"),
+            w.join([n for n in notes if n], "list.semicolon") if any(notes) else "—",
+        ])
+    columns = [w.t("final.col.indicator"), w.t("final.col.unit"), w.t("final.col.fit_years"),
+               w.t("final.col.projected", final_year=final_year), w.t("final.col.interval", level=level),
+               w.t("final.col.actual", final_year=final_year), w.t("final.col.error"), w.t("final.col.covered"),
+               w.t("final.col.reason")]
+    return [_para(w.t("final.forecast.intro", midterm_year=midterm_year, final_year=final_year, level=level)),
+            _table(w, w.t("final.forecast.caption", midterm_year=midterm_year, final_year=final_year), columns, rows, sources)]
 
 
-def _cited_sources(final: pd.DataFrame, sources: dict, language: str) -> list[dict]:
-    """The sources of every value the report shows: final-year values and the latest ones named
-    where 2025 is missing (a combined share names both of its sources)."""
-    used = sorted({s for s in final.loc[final["latest_year"].notna(), "source_id"].dropna() for s in str(s).split(" + ")})
-    cited = []
-    for sid in used:
-        src = sources.get(sid)
-        if src is None:
-            raise KeyError(f"source {sid!r} used in the final evaluation is not registered in provenance.yml")
-        cited.append({"id": sid, "title_zh": src.get("title_zh"), "title_en": src.get("title_en"),
-                      "url": src.get("url"), "accessed": src.get("accessed"),
-                      "quality": words.text(f"final.quality.{src['quality']}", language)})
-    return cited
-
-
-def words_indicator(indicator_id: str, final: pd.DataFrame, language: str) -> str:
+def _indicator_name(indicator_id: str, final: pd.DataFrame, language: str) -> str:
     """An indicator's name in ``language``, from the first 表 2 target on it (the catalogue's otherwise)."""
     rows = final[final["indicator_id"] == indicator_id]
     if len(rows):
         return rows.iloc[0]["indicator_zh" if language == "zh" else "indicator_en"]
-    return catalogue.indicator(indicator_id)["name_zh" if language == "zh" else "name_en"]
+    return labels.indicator(indicator_id, language)
 
 
-def render(context: dict) -> str:
-    """The report body (HTML) for a :func:`build_context` context."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "final")), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    language = context["language"]
-    env.globals["t"] = lambda key, **kw: words.text(key, language, **kw)
-    return env.get_template(TEMPLATE).render(**context)
+def load_final_report_data(final_path: str | Path, check_path: str | Path, observations_path: str | Path,
+                           final_params_path: str | Path, params_dir: str | Path) -> FinalReportData:
+    """Read every table the final report needs (the one function of this module that reads files)."""
+    from analysis import report  # lazy: analysis.report imports analysis.report_context
+
+    params = Path(params_dir)
+    return FinalReportData(
+        final=pd.read_csv(final_path, dtype={"reason_params": str, "total_reason_params": str}),
+        check=pd.read_csv(check_path), params=final_evaluation.load_parameters(final_params_path),
+        observations=pd.read_csv(observations_path, dtype={"region_code": str}), provenance=provenance.load_provenance(),
+        parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
+        stamp={"git": report.git_revision(paths.ROOT),
+               "versions": report.package_versions(("pandas", "numpy", "statsmodels", "papermill", "nbconvert", "jupytext",
+                                                    "jinja2"))},
+    )
+

@@ -195,31 +195,46 @@ def test_forecast_check_without_actual_or_points_leaves_blanks():
 
 
 def test_final_report_renders_each_language_wholly_in_itself(targets):
-    """The final report's context and template, without a kernel: Chinese without English words,
-    English without Chinese except the marked quotation of a source's own title."""
+    """The final report's context, rendered by the mid-term report's templates, without a kernel:
+    Chinese without English words, English without Chinese except marked quotations of the original;
+    numbered tables citing readable sources, the same sources section and stamp as the mid-term report."""
     import re
 
-    from analysis import final_report
+    from analysis import final_report, report
 
     final = judge(targets, [ob("tertiary_value_added", 2025, 850.0), ob("gdp", 2025, 2500.0),
                             ob("tourism_visits", 2025, 12000.0, "万人次")]).reset_index()
     check = forecast_check.check_projections([forecast_check.check_projection(
         series({2020: 563.51, 2021: 600.0, 2023: 704.11, 2025: 850.0}), indicator_id="tertiary_value_added",
         unit="亿元", midterm_year=2023, final_year=2025)])
-    sources = {"made_up_test_source": {"title_zh": "测试来源", "title_en": "Test source", "url": None,
-                                       "quality": "official"},
+    sources = {"made_up_test_source": {"title_zh": "测试来源", "title_en": "Test source", "url": None, "date": "2026-02-01",
+                                       "quality": "official"},   # no short names: cited by title, never by id
                "yaliqi": {"title_zh": "自媒体", "title_en": "Self-media", "url": None, "quality": "encyclopedia_blog"},
-               "cj_gov": {"title_zh": "政府网", "title_en": "Government site", "url": None, "quality": "official"}}
-    plan = {"title_zh": "昌吉回族自治州“十四五”现代服务业发展规划", "title_en": "Changji services plan"}
+               "cj_gov": {"title_zh": "政府网", "title_en": "Government site", "url": None, "quality": "official"},
+               "cj_plan_2022_97": {"title_zh": "昌吉回族自治州“十四五”现代服务业发展规划", "title_en": "Changji services plan",
+                                   "short_zh": "州规划", "short_en": "prefecture plan", "date": "2022-09-26", "url": None,
+                                   "quality": "official"}}
+    observations = pd.DataFrame([dict(region_code="652300", indicator_id="tertiary_value_added", year=y, period="full_year",
+                                      value=v, selected=True, source_id="made_up_test_source") for y, v in ((2020, 563.51), (2025, 850.0))])
+    data = final_report.FinalReportData(final=final, check=check, params=PARAMS, observations=observations,
+                                        provenance={"sources": sources, "files": {}}, parameters={"final_evaluation.yaml": PARAMS},
+                                        stamp={"git": "abc123", "versions": {"pandas": "2"}})
     pages = {}
     for lang in ("zh", "en"):
-        ctx = final_report.build_context(final, check, PARAMS, [2020, 2023, 2025], sources, plan, lang)
+        ctx = final_report.build_context(data, lang)
         assert ctx["counts"] == {"completed": 2, "basically_completed": 0, "not_completed": 1, "no_data": 16}
-        pages[lang] = final_report.render(ctx)
-    visible = lambda html: re.sub(r"<[^>]+>", " ", html)  # noqa: E731
+        assert [s["anchor"] for s in ctx["sections"]][-2:] == ["sources", "stamp"]
+        assert ctx["table_count"] == 3  # targets, forecast check, raw files
+        pages[lang] = report.render_report(ctx, "figures")
+    assert "<th>序号</th>" in pages["zh"] and 'id="table-1"' in pages["zh"] and 'id="table-2"' in pages["zh"]
+    assert "测试来源，2026（官方）" in pages["zh"] and "Test source, 2026 (official)" in pages["en"]
+    assert "made_up_test_source</" not in pages["zh"].replace("<code>made_up_test_source</code>", "")
+    assert "比重 ≥" not in pages["zh"] and "三产增加值占 GDP 增加值比重（40%）" in pages["zh"]  # the maintain example, from 表 2
+    visible = lambda html: re.sub(r"<style.*?</style>|<code>.*?</code>|<pre>.*?</pre>|<[^>]+>", " ", html, flags=re.S)  # noqa: E731
     zh_words = set(re.findall(r"[A-Za-z]{3,}", visible(pages["zh"])))
-    assert zh_words <= {"make", "final", "data", "raw", "params", "evaluation", "yaml", "GDP"}  # commands and paths, zh_words
-    en_text = visible(re.sub(r'<cite lang="zh">.*?</cite>', "", pages["en"]))
+    assert zh_words <= {"make", "final", "data", "raw", "params", "evaluation", "yaml", "GDP", "git", "sha", "English",
+                        "processed", "observations", "csv"}, zh_words  # commands and file paths
+    en_text = visible(re.sub(r'<(q|cite|a)[^>]*lang="zh"[^>]*>.*?</\1>', "", pages["en"]))
     assert not re.findall(r"[\u4e00-\u9fff]", en_text), re.findall(r".{20}[\u4e00-\u9fff].{20}", en_text)[:3]
-    assert 'data-target-id="1" data-status="completed"' in pages["en"]
-    assert 'data-target-id="7" data-status="completed"' in pages["zh"] and 'data-total-status="no_data"' in pages["zh"]
+    assert 'data-target-id="1"' in pages["en"] and re.search(r'<tr data-status="completed" data-target-id="1"', pages["en"])
+    assert re.search(r'<tr data-status="completed" data-target-id="7" data-total-status="no_data"', pages["zh"])
