@@ -195,7 +195,8 @@ def _targets_table(w: _Writer, final: pd.DataFrame, final_year: int, first_year:
 
 
 def _method(w: _Writer, final: pd.DataFrame, final_year: int, base_year: int, first_year: int, threshold: str) -> list[Markup]:
-    items = [w.t("final.method.classes", final_year=final_year, base_year=base_year, threshold=threshold)]
+    items = [w.t("final.method.classes", final_year=final_year, base_year=base_year, threshold=threshold,
+                 file=Markup("<code>params/final_evaluation.yaml</code>"))]
     maintain = final[final["method"] == "maintain"].sort_values("target_id")
     if len(maintain):  # the plan's own maintain-type targets as the example, never a typed one
         examples = w.join([w.t("final.method.maintain_example", indicator=r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],

@@ -741,14 +741,22 @@ def _sources(w: _Writer, data: ReportData) -> list[dict]:
             "quality": labels.quality(src["quality"], w.lang), "used_by": w.join(w.used_by[sid]),
             "numbers": w.join(sorted(w.numbers.get(sid, set()))) if w.numbers.get(sid) else None,
         })
-    files = [[Markup("<code>data/raw/{}</code>").format(name), Markup("<code>{}</code>").format(e["sha256"]),
-              Markup("<code>{}</code>").format(e.get("source_id", "—"))]
+    files = [[Markup("<code>data/raw/{}</code>").format(name), Markup("<code>{}</code>").format(e["sha256"]), _file_source(w, e.get("source_id"))]
              for name, e in sorted(data.provenance.get("files", {}).items())]
     return [_para(w.t("sources.intro")),
             {"kind": "sources", "entries": entries, "labels": {k: w.t(f"sources.{k}") for k in
                                                                ("title", "original_title", "publisher", "date", "address", "accessed",
                                                                 "quality", "used_by", "numbers", "no_address")}},
-            _table(w, w.t("sources.files_caption"), [w.t("col.file"), Markup("sha256"), w.t("col.source_id")], files, [])]
+            _table(w, w.t("sources.files_caption"), [w.t("col.file"), Markup("sha256"), w.t("col.source")], files, [])]
+
+
+def _file_source(w: _Writer, sid) -> Markup:
+    """The source a raw file comes from, cited as the captions cite it (linked when the sources section lists it)."""
+    if not isinstance(sid, str) or sid not in w.sources:
+        return Markup("—")
+    if sid in w.used_by:
+        return Markup('<a class="cite" href="#source-{}">{}</a>').format(sid, w.citation(sid))
+    return w.citation(sid)
 
 
 # --------------------------------------------------------------------------- stamp
