@@ -58,7 +58,7 @@ class FinalReportData:
 
 
 def unit_name(unit: str, language: str) -> str:
-    """The unit after a number in a sentence (``亿元`` → ``× CNY 100 million``); unknown units raise KeyError."""
+    """The unit after a number in a sentence (``亿元`` → ``(CNY 100 million)``); unknown units raise KeyError."""
     if unit not in UNIT_KEYS:
         raise KeyError(f"unit {unit!r} has no entry in analysis.final_report.UNIT_KEYS")
     return words.text(UNIT_KEYS[unit], language)

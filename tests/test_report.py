@@ -122,12 +122,12 @@ def test_final_report_is_offline_and_names_every_target(browser, built_copy, nam
     """The final evaluation (make final) opens offline with all 19 targets, each with a class."""
     page, requests, failed, console = open_page(browser, built_copy.path(f"reports/{name}"))
     assert_offline(page, requests, failed, console, min_images=0)
-    rows = page.eval_on_selector_all("table.final-targets tbody tr", "trs => trs.map(tr => tr.dataset.status)")
+    rows = page.eval_on_selector_all("tbody tr[data-target-id]", "trs => trs.map(tr => tr.dataset.status)")
     assert len(rows) == 19 and set(rows) <= {"completed", "basically_completed", "not_completed", "no_data"}
     text = page.inner_text("body")
     assert ("终期评估" in text and "无数据" in text) if language == "zh" else ("Final evaluation" in text and "no data" in text)
     if language == "en":  # no Chinese outside the marked quotations of source titles
         visible = page.evaluate("""() => { const c = document.body.cloneNode(true);
-            c.querySelectorAll('cite[lang="zh"], li[id^="source-"], style, script').forEach(e => e.remove());
-            return c.innerText; }""")  # source titles are the publishers' own names, shown as data
+            c.querySelectorAll('cite[lang="zh"], q[lang="zh"], a[hreflang="zh"], style, script').forEach(e => e.remove());
+            return c.innerText; }""")  # marked quotations of the original, and the link to the Chinese edition
         assert not re.findall(r"[\u4e00-\u9fff]", visible), re.findall(r".{0,20}[\u4e00-\u9fff]+.{0,20}", visible)[:5]

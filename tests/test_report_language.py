@@ -51,16 +51,22 @@ def _offenders(page, marked: str, pattern: re.Pattern, allowed=lambda m: False) 
     return found
 
 
-def test_chinese_edition_has_no_english_sentences(browser, built_report):
-    page, *_ = open_page(browser, built_report)
+#: each report's Chinese edition; the English one is ``<name>.en.html`` beside it
+REPORTS = ("mid_term_evaluation", "final_evaluation")
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_chinese_edition_has_no_english_sentences(browser, built_report, report):
+    page, *_ = open_page(browser, built_report.with_name(f"{report}.html"))
     offenders = _offenders(page, "code, pre, .url, [lang]:not([lang|=zh])", re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*"),
                            allowed=lambda word: word in ZH_ALLOWED or len(re.sub(r"[^A-Za-z]", "", word)) < 3)
     page.close()
     assert offenders == [], f"{len(offenders)} English word(s) in the Chinese edition:\n" + "\n".join(offenders[:40])
 
 
-def test_english_edition_has_chinese_only_in_marked_quotations(browser, built_report):
-    page, *_ = open_page(browser, built_report.with_name("mid_term_evaluation.en.html"))
+@pytest.mark.parametrize("report", REPORTS)
+def test_english_edition_has_chinese_only_in_marked_quotations(browser, built_report, report):
+    page, *_ = open_page(browser, built_report.with_name(f"{report}.en.html"))
     # exempt: quotations and titles of the original, and the link to the Chinese edition (named in Chinese)
     offenders = _offenders(page, 'q[lang|="zh"], cite[lang|="zh"], a[hreflang="zh"]', re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+"))
     marked = page.eval_on_selector_all('q[lang|="zh"], cite[lang|="zh"]', "els => els.length")
@@ -70,7 +76,9 @@ def test_english_edition_has_chinese_only_in_marked_quotations(browser, built_re
 
 
 def test_each_edition_has_its_title_and_language(browser, built_report):
-    for path, lang, title in ((built_report, "zh", "中期评估"), (built_report.with_name("mid_term_evaluation.en.html"), "en", "Mid-term evaluation")):
+    for path, lang, title in ((built_report, "zh", "中期评估"), (built_report.with_name("mid_term_evaluation.en.html"), "en", "Mid-term evaluation"),
+                              (built_report.with_name("final_evaluation.html"), "zh", "终期评估"),
+                              (built_report.with_name("final_evaluation.en.html"), "en", "Final evaluation")):
         page, *_ = open_page(browser, path)
         assert page.evaluate("document.documentElement.lang") == lang
         assert title in page.title() and page.title() == page.inner_text("h1.report-title")
@@ -91,7 +99,7 @@ def test_english_figures_are_drawn_in_english(browser, built_report):
 
 
 def test_numbering_is_continuous_and_every_caption_cites_a_source(browser, built_report):
-    for path in (built_report, built_report.with_name("mid_term_evaluation.en.html")):
+    for path in [built_report.with_name(f"{r}{e}.html") for r in REPORTS for e in ("", ".en")]:
         page, *_ = open_page(browser, path)
         figs = page.eval_on_selector_all("figure.report-figure", "els => els.map(e => e.id)")
         tables = page.eval_on_selector_all("figure.report-table", "els => els.map(e => e.id)")
