@@ -145,7 +145,8 @@ def build_context(data: FinalReportData, language: str) -> dict:
                 "method": t("final.section.method"), "forecast": t("final.section.forecast"),
                 "sources": t("section.sources"), "stamp": t("section.stamp")}
     intro = Markup("{} {}").format(
-        t("final.report.intro", final_year=final_year, first_year=first_year),
+        t("final.report.intro", final_year=final_year, first_year=first_year, command=Markup("<code>make final</code>"),
+          raw=Markup("<code>data/raw/</code>")),
         t("years.found", evaluation_year=final_year, years=w.join([str(y) for y in final_evaluation.data_years(data.observations)])))
     other = next(lang for lang in words.LANGUAGES if lang != language)
     return {"lang": language, "title": t("final.report.title", plan_title=plan_title), "intro": intro,
