@@ -23,12 +23,13 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
 from analysis.paths import ROOT, relative
 
-__all__ = ["STAGING_ENV", "COMMIT_LOCK", "CommitError", "OutputTransaction", "stage_bytes", "unique_temp"]
+__all__ = ["STAGING_ENV", "COMMIT_LOCK", "CommitError", "OutputTransaction", "stage_bytes"]
 
 #: environment variable holding the manifest path of the open transaction (inherited by the kernel)
 STAGING_ENV = "CHANGJI_OUTPUT_STAGING"
@@ -79,13 +80,24 @@ class CommitError(OSError):
     """A step's outputs could not all be replaced; the message says what was restored."""
 
 
-def unique_temp(path: Path, suffix: str = ".tmp") -> Path:
-    """A new, empty, uniquely named dot-file beside ``path`` (``.<name>.<random><suffix>``), mode 0666 & ~umask."""
+def _recorded_temp(manifest: str | Path, path: Path, suffix: str, final: Path | None) -> Path:
+    """A new, empty, uniquely named dot-file beside ``path``, listed in ``manifest`` *before* it exists.
+
+    Listing first leaves no moment in which a process killed (even by SIGKILL) has created a
+    temporary that no manifest names, so :func:`sweep_abandoned` always finds what it leaves.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are ordinary shared files
-    return Path(tmp)
+    while True:
+        # the pid in the name: a clash can only be with a file of a dead process of the same pid
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}{suffix}")
+        with open(manifest, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"tmp": str(tmp), "final": None if final is None else str(final)}) + "\n")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode & ~umask, like any output
+        except FileExistsError:  # left by a killed process of the same pid: abandoned, swept with ours
+            continue
+        os.close(fd)
+        return tmp
 
 
 def stage_bytes(path: str | Path, data: bytes) -> Path | None:
@@ -94,10 +106,8 @@ def stage_bytes(path: str | Path, data: bytes) -> Path | None:
     if not manifest:
         return None
     path = Path(path).absolute()
-    tmp = unique_temp(path)
-    try:  # recorded before it is filled: a process killed while writing leaves nothing unlisted
-        with open(manifest, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"tmp": str(tmp), "final": str(path)}) + "\n")
+    tmp = _recorded_temp(manifest, path, ".tmp", final=path)
+    try:
         tmp.write_bytes(data)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -133,6 +143,11 @@ class OutputTransaction:
         else:
             os.environ[STAGING_ENV] = self._previous_env
         self.abort()
+
+    def scratch_file(self, path: Path, suffix: str) -> Path:
+        """A new temporary beside ``path`` for the caller to write, listed before it is created, so
+        that it is removed even if this process is killed (by the next :func:`sweep_abandoned`)."""
+        return _recorded_temp(self.manifest, Path(path).absolute(), suffix, final=None)
 
     def scratch(self, tmp: Path) -> None:
         """Record a temporary file the caller writes itself, so that it is removed even if this
@@ -176,8 +191,7 @@ class OutputTransaction:
                     backup = None
                     try:
                         if final.exists():
-                            backup = unique_temp(final, ".previous")
-                            self.scratch(backup)  # swept if this process is killed mid-commit
+                            backup = self.scratch_file(final, ".previous")  # swept if killed mid-commit
                             backup.unlink()
                             os.link(final, backup)
                         os.replace(tmp, final)

@@ -99,6 +99,31 @@ def test_temporaries_of_a_killed_step_are_swept_by_the_next_one(tmp_path):
     assert not stale.exists() and not manifest.exists()
 
 
+def test_every_temporary_is_listed_before_it_exists(tmp_path, monkeypatch):
+    """A SIGKILL can land between any two statements: a temporary that existed before its manifest
+    line was written would never be swept (seen as a stray ``.partial.ipynb`` after ``kill -9``)."""
+    created = []
+    real_open = os.open
+
+    def watching_open(path, flags, *args):
+        if flags & os.O_CREAT and Path(path).name.startswith("."):
+            listed = [json.loads(line)["tmp"] for line in Path(os.environ[atomic_outputs.STAGING_ENV]).read_text().splitlines()]
+            created.append((Path(path).name, str(path) in listed))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(atomic_outputs.os, "open", watching_open)
+    target = tmp_path / "observations.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with OutputTransaction() as txn:
+        files.write_csv(pd.DataFrame({"new": [1]}), target)            # a staged output
+        scratch = txn.scratch_file(tmp_path / "run.ipynb", ".partial.ipynb")  # the runner's executed notebook
+        scratch.write_text("{}", encoding="utf-8")
+        txn.commit()                                                   # the backup of the old version
+    kinds = sorted(name.rsplit(".", 1)[-1] for name, _ in created)
+    assert kinds == ["ipynb", "previous", "tmp"], created
+    assert all(listed for _, listed in created), created
+
+
 def test_a_second_build_waits_and_names_the_one_running(tmp_path):
     # a copy of the tool in tmp_path: its lock is tmp_path/.build.lock, never the working tree's
     (tmp_path / "tools").mkdir()

@@ -40,7 +40,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 # Only light modules here: a client that hands its command to the runner server must start in
 # milliseconds. pandas (analysis.files), papermill, jupytext, nbformat and nbconvert are imported
 # where they are used. (atomic_outputs, errors and parameters are standard library only.)
-from analysis.atomic_outputs import CommitError, OutputTransaction, unique_temp  # noqa: E402
+from analysis.atomic_outputs import CommitError, OutputTransaction  # noqa: E402
 from analysis.errors import RawDataError  # noqa: E402
 from analysis.parameters import ParameterError  # noqa: E402
 from analysis.paths import FAILED_NOTEBOOKS, TEMPLATES, relative, resolve  # noqa: E402
@@ -240,12 +240,11 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
     """
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = unique_temp(out, ".partial.ipynb")  # unique: two builds in one tree never share it
     print(f"{progress()}▶ {relative(src)} → {relative(out)}{because(out)}", flush=True)
     started = time.perf_counter()
     # opened before the kernel starts: the kernel inherits the staging variable from this process
     txn = OutputTransaction().__enter__()
-    txn.scratch(tmp)
+    tmp = txn.scratch_file(out, ".partial.ipynb")  # unique: two builds in one tree never share it
     kernel_cwd = str(resolve(cwd) if cwd else ROOT)
     try:
         kernel = EarlyKernel(kernel_cwd, notebook_imports(src))
