@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from html.parser import HTMLParser
 
 #: ``<script type=…>`` values a browser executes (others, e.g. application/json, are data).
@@ -64,11 +65,21 @@ def policy_for(html: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
+_CHARSET = re.compile(r"\s*<meta\s+charset=[^>]*>", re.I)
+
+
 def with_policy(html: str) -> str:
-    """``html`` with its policy as the first element of ``<head>`` (before anything it governs)."""
-    start = html.lower().find("<head")
-    if start < 0:
+    """``html`` with its policy first in ``<head>``, before anything it governs: right after
+    ``<head>``, or after a ``<meta charset>`` that opens it (the charset must stay within the
+    first 1024 bytes, and the policy of a page with many hashes is long)."""
+    head = _HEAD.search(html)
+    if head is None:
         raise ValueError("the page has no <head>: a Content-Security-Policy meta tag must go there")
-    end = html.index(">", start) + 1
+    if 'http-equiv="Content-Security-Policy"' in html:
+        raise ValueError("the page already declares a Content-Security-Policy")
+    end = head.end()
+    if charset := _CHARSET.match(html, end):
+        end = charset.end()
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
     return html[:end] + meta + html[end:]

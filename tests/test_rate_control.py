@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import jinja2
 import pytest
 
 from analysis import csp, explorer, growth, rate_control, report
@@ -31,7 +32,20 @@ def test_values_equal_plan_path_for_every_rate_and_scenario(inputs):
             assert abs(value - end) <= 0.01 and abs(gap - (end - summary["target"])) <= 0.01
             assert share == pytest.approx(end / summary["target"], abs=1e-4)
             checked += 1
-    assert checked >= 2 * len(rate_control.RATE_GRID_PERMILLE)  # at least two scenarios have a control
+    assert checked >= 4 * len(rate_control.rate_grid())  # all four report scenarios have a control
+
+
+def test_grid_reaches_the_required_rate():
+    """Tourism revenue needs ~44 % a year from 2021 (230 → 1,000 亿元): the slider must go that far,
+    and starts there when the plan states no rate."""
+    tourism = {"latest_value": 230.0, "latest_year": 2021, "target": 1000.0, "target_year": 2025, "unit": "亿元",
+               "stated_rate": float("nan"), "required_rate": (1000 / 230) ** 0.25 - 1}
+    data = rate_control.control_data(tourism, "en")
+    assert data["rates"][0] == -0.05 and data["rates"][-1] == 0.5
+    assert data["rates"][data["start"]] == 0.444 and data["labels"][data["start"]] == "44.4%"
+    assert data["values"][data["start"]] == round(230 * 1.444 ** 4, 2) == 999.99
+    assert data["texts"][data["start"]].endswith("0.01 short of it (from the 2021 actual)")
+    assert rate_control.control_data(RETAIL, "zh")["rates"][-1] == 0.2  # 9.6 % needed: the usual −5 % to 20 %
 
 
 def test_retail_from_2023_at_the_plans_rate():
@@ -40,10 +54,11 @@ def test_retail_from_2023_at_the_plans_rate():
     i = data["start"]
     assert data["rates"][i] == 0.065 and data["labels"][i] == "6.5%"
     assert data["values"][i] == round(291.51 * 1.065 ** 2, 2) == 330.64
-    assert data["texts"][i] == "2025 年 330.64 亿元，为目标的 94%，距目标还差 19.36 亿元（从 2023 年实际值起）"
+    assert data["texts"][i] == "按此增速，2025 年为 330.64 亿元，为目标的 94.5%，距目标还差 19.36 亿元（从 2023 年实际值起）"
     en = rate_control.control_data(RETAIL, "en")
     j = en["rates"].index(0.1)
-    assert en["texts"][j] == "352.73 亿元 in 2025, 101% of the target, 2.73 亿元 above it (from the 2023 actual)"
+    assert en["texts"][j] == ("At this rate: 352.73 (CNY 100 million) in 2025, 100.8% of the target, 2.73 above it "
+                              "(from the 2023 actual)")  # the English edition names the unit in English
 
 
 @pytest.mark.parametrize("change", [{"latest_value": float("nan")}, {"target": None}, {"latest_year": 2025}])
@@ -52,12 +67,21 @@ def test_no_control_without_an_actual_a_target_or_years_left(change):
 
 
 def test_embedded_json_cannot_close_its_script_element():
-    data = {**rate_control.control_data(RETAIL, "en"), "unit": "</script><script>alert(1)</script>"}
+    data = rate_control.control_data(RETAIL, "en")
+    data["texts"][0] = "</script><script>alert(1)</script><!-- & -->"
     text = rate_control.control_json(data)
-    assert "</" not in text and json.loads(text)["unit"] == data["unit"]
+    assert not set("<>&") & set(text) and json.loads(text)["texts"][0] == data["texts"][0]
+    assert json.loads(text)["labels"] == data["labels"]
 
 
 # ---- the script in a browser -----------------------------------------------------------------------
+
+def control_html(summary, language: str) -> str:
+    """The control's markup as the report renders it (the ``rate_control`` block of blocks.html.j2)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(report.REPORT_TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    return str(env.get_template("blocks.html.j2").module.block(rate_control.block(summary, language), {}))
+
 
 def page_html(controls: list[str], language: str, extra: str = "") -> str:
     """A page as the report would carry the control: styles (an element and an attribute), the
@@ -74,7 +98,7 @@ def test_control_shows_pythons_value_for_the_chosen_rate(browser, inputs, tmp_pa
     summaries = [s for s in scenario_summaries(inputs) if rate_control.control_data(s, language)]
     datas = [rate_control.control_data(s, language) for s in summaries]
     path = tmp_path / "page.html"
-    path.write_text(page_html([rate_control.control_html(d, language) for d in datas], language), encoding="utf-8")
+    path.write_text(page_html([control_html(s, language) for s in summaries], language), encoding="utf-8")
     page = browser.new_page()
     requests, console = [], []
     page.on("request", lambda r: requests.append(r.url))
@@ -106,9 +130,8 @@ def test_control_shows_pythons_value_for_the_chosen_rate(browser, inputs, tmp_pa
 
 @pytest.mark.browser
 def test_with_scripts_off_the_control_stays_hidden(browser, tmp_path):
-    data = rate_control.control_data(RETAIL, "zh")
     path = tmp_path / "page.html"
-    path.write_text(page_html([rate_control.control_html(data, "zh")], "zh"), encoding="utf-8")
+    path.write_text(page_html([control_html(RETAIL, "zh")], "zh"), encoding="utf-8")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(path.as_uri(), wait_until="load")
@@ -121,8 +144,7 @@ def test_anything_added_after_publishing_is_blocked(browser, tmp_path):
     """The policy names the page's own inline code: a script, style or fetch added later (or
     injected) does not run and nothing leaves the machine. This keeps a future change from making
     the report fetch anything without being seen."""
-    data = rate_control.control_data(RETAIL, "en")
-    page_text = page_html([rate_control.control_html(data, "en")], "en").replace(
+    page_text = page_html([control_html(RETAIL, "en")], "en").replace(
         "</body>", '<script>document.body.dataset.injected = "yes"; fetch("http://example.invalid/x");</script>'
                    '<img src="http://example.invalid/y.png"><style>p { color: red; }</style></body>')
     path = tmp_path / "page.html"
@@ -143,8 +165,10 @@ def test_anything_added_after_publishing_is_blocked(browser, tmp_path):
 
 
 def test_policy_fetches_nothing_and_allows_exactly_the_pages_inline_code():
-    page = page_html([rate_control.control_html(rate_control.control_data(RETAIL, "zh"), "zh")], "zh")
-    assert page.index('<meta http-equiv="Content-Security-Policy"') == page.index("<head>") + len("<head>")
+    page = page_html([control_html(RETAIL, "zh")], "zh")
+    # first in <head> but after <meta charset> (which must stay within the first 1024 bytes)
+    assert page.index('<meta http-equiv="Content-Security-Policy"') == page.index('<meta charset="utf-8">') + len('<meta charset="utf-8">')
+    assert page.index("<head>") < page.index('<meta charset="utf-8">') < 1024
     content = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
     policy = dict(part.strip().split(" ", 1) for part in content.split(";"))
     assert policy["default-src"] == "'none'" and "connect-src" not in policy and policy["img-src"] == "data:"

@@ -1,6 +1,6 @@
-// Offline rate control under each scenario chart (analysis/rate_control.py writes its markup and data).
+// Offline rate control under each scenario chart (markup: blocks.html.j2; data: analysis/rate_control.py).
 // Every number and word was computed in Python and embedded as JSON; this only shows the entry for the
-// chosen rate. No library, no network; embedded inline, allowed by the page's CSP through its sha256.
+// chosen rate. No library, no network; embedded once per page, allowed by the page's CSP through its sha256.
 (function () {
   document.querySelectorAll(".rate-control").forEach(function (box) {
     var data = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
