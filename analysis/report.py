@@ -45,7 +45,18 @@ def render_report(context: dict, figures_dir: str | Path) -> str:
     figures of its language read from ``figures_dir/<language>/``."""
     ctx = _TemplateContext(context, Path(figures_dir) / context["lang"])
     css = (REPORT_TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return _environment().get_template("report.html.j2").render(**context, ctx=ctx, css=css)
+    return _environment().get_template("report.html.j2").render(**context, ctx=ctx, css=css, script=_script(context))
+
+
+def _script(context: dict) -> Markup | None:
+    """The page's one inline script: the rate controls' (templates/report/rate_control.js), if
+    any block has one; else None (a page without controls carries no script)."""
+    kinds = {b["kind"] for s in context["sections"] for b in s["blocks"]}
+    if "rate_control" not in kinds:
+        return None
+    from analysis import rate_control  # lazy: it imports analysis.growth (statsmodels)
+
+    return Markup(rate_control.script())
 
 
 def plain_title(context: dict) -> str:

@@ -485,6 +485,8 @@ def _scenario_notes(w: _Writer, summary: dict) -> Markup:
 
 
 def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
+    from analysis import rate_control  # lazy: it imports analysis.growth (statsmodels) and analysis.report
+
     sums = data.summaries
     shock = next(iter(sums.values()))["stress_shock"] if sums else float("nan")
     blocks = [_para(w.t("scenarios.intro", level=fmt_pct(data.level, 0), shock=fmt_number(float(shock) * 100, 0)))]
@@ -500,6 +502,8 @@ def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
         all_sources += sources
         blocks.append(_figure(w, f"scenario_{ind}.png", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang),
                                                              year=int(s["target_year"])), sources))
+        if control := rate_control.block(s, w.lang):  # the reader's own rate, under the chart
+            blocks.append(control)
         unit = s["unit"]
         rows.append([labels.indicator(ind, w.lang), w.unit(unit),
                      w.t("scenarios.latest", value=fmt_number(s["latest_value"]), year=fmt_year(s["latest_year"])),
