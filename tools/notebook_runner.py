@@ -322,15 +322,22 @@ def _report_title(nb) -> str | None:
 
 
 def to_html(executed: str, html: str, no_input: bool) -> int:
-    """Export an executed notebook to one self-contained, offline HTML file (``<title>`` from the report)."""
+    """Export an executed notebook to one self-contained, offline HTML file (``<title>`` from the report).
+
+    A report (``no_input``) declares a Content-Security-Policy (analysis/csp.py): no fetch of any
+    kind, images only as data: URIs, and only the inline scripts and styles it holds now, by hash.
+    """
     import nbformat
 
+    from analysis import csp
     from analysis.files import atomic_write_text
 
     nb = nbformat.read(resolve(executed), as_version=4)
     if title := _report_title(nb):
         nb.metadata["title"] = title
     body, _ = _exporter(no_input, _language(nb)).from_notebook_node(nb)
+    if no_input:
+        body = csp.with_policy(body)
     atomic_write_text(resolve(html), body)
     print(f"✔ {relative(html)}", flush=True)
     return 0
