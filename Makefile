@@ -34,6 +34,7 @@ YEAR_STAMP := build/params/evaluation_year
 $(shell mkdir -p $(dir $(YEAR_STAMP)) && [ "$$(cat $(YEAR_STAMP) 2>/dev/null)" = "$(EVALUATION_YEAR)" ] || echo "$(EVALUATION_YEAR)" > $(YEAR_STAMP))
 
 ANALYSIS := $(wildcard analysis/*.py analysis/*.yml analysis/messages/*.yml) tools/notebook_runner.py $(wildcard templates/offline/*)
+# The report's templates, stylesheet and rate-control script (inlined into the page, allowed by its CSP hash).
 REPORT_TEMPLATES := $(wildcard templates/report/*)
 PROVENANCE := data/raw/provenance.yml
 PLAN_TEXT := data/raw/changji_14th_fyp_modern_services_plan.txt

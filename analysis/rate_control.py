@@ -105,7 +105,9 @@ def block(summary, language: str) -> dict | None:
     if data is None:
         return None
     start = data["start"]
-    return {"kind": "rate_control", "label": words.text("rate_control.label", language, year=data["year"]),
+    indicator = summary.get("indicator_id")
+    return {"kind": "rate_control", "indicator": indicator if isinstance(indicator, str) else "",
+            "label": words.text("rate_control.label", language, year=data["year"]),
             "max": len(data["rates"]) - 1, "start": start, "rate": data["labels"][start], "text": data["texts"][start],
             "json": Markup(control_json(data)), "data": data}
 

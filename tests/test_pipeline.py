@@ -7,6 +7,7 @@ import subprocess
 import pandas as pd
 import pytest
 
+from analysis import csp
 from tools import notebook_runner
 from tools.project_copy import clone_copy
 
@@ -105,4 +106,14 @@ def test_a_change_reruns_only_what_depends_on_it_and_says_why(built_copy, tmp_pa
     result = copy.make("report")
     assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "10_clean_observations", "20_scenario",
                            "21_scenario_overview", "30_evaluation", "35_robustness", "90_report"}
+    assert ran(copy.make("report")) == set()
+    # the report's rate control script is an input of both editions: a change reaches the published
+    # pages, allowed by a new hash in their Content-Security-Policy
+    edit("templates/report/rate_control.js", b"// a reader's note\n")
+    result = copy.make("report")
+    assert ran(result) == {"90_report"} and "(because templates/report/rate_control.js changed)" in result.stdout
+    script = csp.sha256_source(copy.path("templates/report/rate_control.js").read_text(encoding="utf-8"))
+    for edition in ("mid_term_evaluation.html", "mid_term_evaluation.en.html"):
+        page = copy.path(f"reports/{edition}").read_text(encoding="utf-8")
+        assert "// a reader's note" in page and f"script-src {script};" in page
     assert ran(copy.make("report")) == set()

@@ -6,9 +6,10 @@ import json
 import re
 
 import jinja2
+import pandas as pd
 import pytest
 
-from analysis import csp, explorer, growth, rate_control, report
+from analysis import csp, explorer, growth, labels, rate_control, report, scenarios, words
 
 RETAIL = {"latest_value": 291.51, "latest_year": 2023, "target": 350.0, "target_year": 2025, "unit": "亿元",
           "stated_rate": 0.065, "required_rate": 0.0957}
@@ -177,3 +178,117 @@ def test_policy_fetches_nothing_and_allows_exactly_the_pages_inline_code():
                                             csp.sha256_source("color:#555")])
     assert "unsafe-inline" not in content
     assert csp.sha256_source("x") == "'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"  # printf x | sha256sum, as base64
+
+
+# ---- the control in the built report (both editions), under its Content-Security-Policy ---------------
+
+EDITIONS = {"zh": "mid_term_evaluation.html", "en": "mid_term_evaluation.en.html"}
+#: a 2025 value, its share of the target and the gap, as the page shows them (numbers with two
+#: decimals, a percentage), read off the visible sentence
+_AMOUNT, _PERCENT = re.compile(r"\d[\d,]*\.\d\d(?!\d)"), re.compile(r"(\d+(?:\.\d+)?)%")
+
+
+def built_summaries(copy) -> dict[str, dict]:
+    """The scenario summaries the built copy's report was made from (data/processed/)."""
+    return {i: pd.read_csv(copy.path(f"data/processed/scenario_summary_{i}.csv")).iloc[0].to_dict()
+            for i in scenarios.SCENARIO_INDICATORS}
+
+
+def policy_of(page) -> dict[str, list[str]]:
+    found = page.eval_on_selector_all('meta[http-equiv="Content-Security-Policy"]', "els => els.map(e => e.content)")
+    assert len(found) == 1, f"{len(found)} Content-Security-Policy meta tags: expected one"
+    content = found[0]
+    return {d.split()[0]: d.split()[1:] for d in content.split(";") if d.strip()}
+
+
+def watch(page) -> dict[str, list]:
+    """Every request, console message, page error and CSP violation of ``page`` from its first byte."""
+    seen = {"requests": [], "console": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: seen["console"].append(f"pageerror: {e}"))
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    return seen
+
+
+def assert_quiet(page, seen):
+    assert page.evaluate("window.__csp") == []  # nothing the policy refused: no style, script, font or fetch
+    assert seen["console"] == []
+    assert [u for u in seen["requests"] if not u.startswith(("file://", "data:"))] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", EDITIONS)
+def test_reader_sets_a_rate_in_the_built_report_and_reads_pythons_2025_value(browser, built_copy, language):
+    """The issue's "done when": in each edition, a reviewer moves the control under each scenario chart
+    and reads the value in 2025, its share of the target and the gap that analysis.growth.plan_path
+    gives for that rate (to 0.01), with nothing fetched, refused by the policy or logged."""
+    summaries = built_summaries(built_copy)
+    page = browser.new_page()
+    seen = watch(page)
+    page.goto(built_copy.path(f"reports/{EDITIONS[language]}").as_uri(), wait_until="load")
+    policy = policy_of(page)
+    script = built_copy.path("templates/report/rate_control.js").read_text(encoding="utf-8")
+    assert policy["default-src"] == ["'none'"] and policy["img-src"] == ["data:"] and "connect-src" not in policy
+    assert policy["script-src"] == [csp.sha256_source(script)]  # the one inline script, by hash
+    assert all(s.startswith("'sha256-") or s == "'unsafe-hashes'" for s in policy["style-src"])
+    assert page.eval_on_selector_all("script:not([type])", "els => els.length") == 1  # once per page
+    controls = page.eval_on_selector_all(".rate-control", "els => els.map(e => [e.dataset.indicator, e.hidden, "
+                                         "e.previousElementSibling.matches('figure.report-figure')])")
+    assert controls == [[i, False, True] for i in scenarios.SCENARIO_INDICATORS]  # one under each chart, shown
+    for indicator, s in summaries.items():
+        box = page.locator(f'.rate-control[data-indicator="{indicator}"]')
+        grid = [k / 1000 for k in rate_control.rate_grid(s["required_rate"])]
+        assert box.locator("input").get_attribute("max") == str(len(grid) - 1)
+        for rate in (0.0, 0.065, 0.09, round(s["required_rate"], 3), -0.05):
+            box.locator("input").fill(str(grid.index(rate)))
+            shown_rate, sentence = box.locator(".rate-control-rate").inner_text(), box.locator("output").inner_text()
+            end = float(growth.plan_path(s["latest_value"], int(s["latest_year"]), rate, int(s["target_year"]))["value"].iloc[-1])
+            target = float(s["target"])
+            assert shown_rate == report.fmt_pct(rate) == box.locator("input").get_attribute("aria-valuetext")
+            amounts = [float(a.replace(",", "")) for a in _AMOUNT.findall(sentence)]
+            value, gap, share = amounts[0], amounts[-1], float(_PERCENT.search(sentence).group(1)) / 100
+            assert abs(value - end) <= 0.01 and abs(gap - abs(end - target)) <= 0.01 and abs(share - end / target) <= 0.01
+            key = "rate_control.reaches" if end >= target else "rate_control.short"
+            unit = labels.unit(s["unit"], language)
+            assert sentence == words.text(key, language, year=int(s["target_year"]), value=report.fmt_number(end), unit=unit,
+                                          share=report.fmt_pct(end / target), gap=report.fmt_number(abs(end - target)),
+                                          latest_year=int(s["latest_year"]))
+        box.locator("input").press("ArrowRight")  # the keyboard moves the rate by one step of 0.1 point
+        assert box.locator(".rate-control-rate").inner_text() == report.fmt_pct(-0.049)
+    assert_quiet(page, seen)
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", EDITIONS)
+def test_built_report_with_scripts_off_shows_the_static_chart_and_table_and_no_control(browser, built_copy, language):
+    path = built_copy.path(f"reports/{EDITIONS[language]}")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.locator(".rate-control").count() == len(scenarios.SCENARIO_INDICATORS)
+    assert page.eval_on_selector_all(".rate-control", "els => els.filter(e => e.offsetParent !== null).length") == 0
+    text = page.inner_text("section.section-scenarios")
+    start = rate_control.control_data(built_summaries(built_copy)["retail_sales_total"], language)
+    assert start["texts"][start["start"]] not in text  # the control's sentence is not shown without its script
+    images = page.eval_on_selector_all("section.section-scenarios figure.report-figure img",
+                                       "els => els.map(e => e.complete && e.naturalWidth > 0)")
+    assert images == [True] * (len(scenarios.SCENARIO_INDICATORS) + 1)  # four scenario charts and the sweep
+    assert page.locator("section.section-scenarios figure.report-table").count() >= 2
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["final_evaluation.html", "final_evaluation.en.html"])
+def test_final_report_declares_the_same_policy_and_breaks_nothing_under_it(browser, built_copy, name):
+    """The final evaluation is published by the same step: it fetches nothing and runs no script."""
+    page = browser.new_page()
+    seen = watch(page)
+    page.goto(built_copy.path(f"reports/{name}").as_uri(), wait_until="load")
+    policy = policy_of(page)
+    assert policy["default-src"] == ["'none'"] and policy["img-src"] == ["data:"] and "connect-src" not in policy
+    assert policy["script-src"] == ["'none'"]
+    assert_quiet(page, seen)
+    page.close()

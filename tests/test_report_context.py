@@ -244,3 +244,46 @@ def test_a_source_without_short_names_is_cited_by_publisher_or_title_never_by_it
     en = next(b for s in build_context(data, "en")["sections"] for b in s["blocks"] if b["kind"] == "sources")["entries"][1]
     assert Markup(zh["citation"]).striptags() == "网页甲，2024（媒体）"        # the Chinese title
     assert Markup(en["citation"]).striptags() == "unnamed source, 2024 (media)"  # never the id, never Chinese
+
+
+def _scenario_blocks(context) -> list[dict]:
+    return next(s for s in context["sections"] if s["anchor"] == "scenarios")["blocks"]
+
+
+def _render(context, figures_dir) -> str:
+    """The report page from ``context``, each figure a stand-in file (only the markup is checked)."""
+    from analysis import report
+
+    (figures_dir / context["lang"]).mkdir(exist_ok=True)
+    for b in (b for s in context["sections"] for b in s["blocks"] if b["kind"] == "figure"):
+        (figures_dir / context["lang"] / b["file"]).write_bytes(b"\x89PNG")
+    return report.render_report(context, figures_dir)
+
+
+@pytest.mark.parametrize("language, sentence", [
+    ("zh", "按此增速，2025 年为 821.27 亿元，为目标的 98.9%，距目标还差 8.73 亿元（从 2023 年实际值起）"),
+    ("en", "At this rate: 821.27 (CNY 100 million) in 2025, 98.9% of the target, 8.73 short of it (from the 2023 actual)"),
+])
+def test_a_rate_control_sits_under_the_scenario_chart(data, tmp_path, language, sentence):
+    """Tertiary value added: 704.11 亿元 in 2023 at the plan's 8 % for two years is 821.27 against the
+    830 亿元 target; the control starts at that rate and its page carries the script once."""
+    from analysis import growth, rate_control
+
+    blocks = _scenario_blocks(build_context(data, language))
+    chart = next(i for i, b in enumerate(blocks) if b["kind"] == "figure" and b["file"] == "scenario_tertiary_value_added.png")
+    control = blocks[chart + 1]
+    assert control["kind"] == "rate_control" and [b["kind"] for b in blocks].count("rate_control") == 1
+    assert control["rate"] == "8.0%" and control["text"] == sentence
+    assert round(float(growth.plan_path(704.11, 2023, 0.08, 2025)["value"].iloc[-1]), 2) == 821.27
+    assert control["label"] == rate_control.words.text("rate_control.label", language, year=2025)
+    page = _render(build_context(data, language), tmp_path)
+    assert page.count("<script>") == 1 and rate_control.script() in page
+    assert page.count('<div class="rate-control" hidden>') == 1 and f"<output>{sentence}</output>" in page
+
+
+def test_no_control_without_a_latest_actual_and_then_no_script(data, tmp_path):
+    data.summaries["tertiary_value_added"]["latest_value"] = math.nan
+    context = build_context(data, "zh")
+    assert "rate_control" not in [b["kind"] for b in _scenario_blocks(context)]
+    page = _render(context, tmp_path)
+    assert "<script" not in page and 'class="rate-control"' not in page

@@ -10,6 +10,7 @@
     function show() {
       var i = Number(input.value);
       rate.textContent = data.labels[i];
+      input.setAttribute("aria-valuetext", data.labels[i]); // read aloud as the rate, not the position
       out.textContent = data.texts[i];
     }
     input.addEventListener("input", show);
