@@ -68,7 +68,8 @@ def test_english_edition(browser, built_report, tmp_path):
 def test_index_links_every_executed_notebook_offline(browser, built_report):
     index = built_report.with_name("index.html")
     page, requests, failed, console = open_page(browser, index)
-    assert_offline(page, requests, failed, console, min_images=0)
+    assert_offline(page, requests, failed, console, min_images=0)  # a refused inline style would log an error
+    assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
     links = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
     executed = sorted(p.name for p in (index.parent / "notebooks").glob("*.ipynb"))
     assert sorted(h.split("/")[-1].replace(".html", ".ipynb") for h in links if h.startswith("notebooks/")) == executed

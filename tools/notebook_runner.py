@@ -375,6 +375,7 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
 
     import nbformat
 
+    from analysis import csp
     from analysis.files import atomic_write_text
 
     why = because(resolve(reports[0][1])) if reports else ""
@@ -418,7 +419,7 @@ code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</s
 <p>每个笔记本按其参数执行后的完整记录，供审核。/ Each notebook as executed, with its parameters, for audit.</p>
 <ul>{items}</ul></body></html>
 """
-    atomic_write_text(index_path, page)
+    atomic_write_text(index_path, csp.with_policy(page))  # like the reports: fetches nothing, runs nothing
     print(f"✔ {relative(index_path)} ({len(links)} notebooks)", flush=True)
     return 0
 
