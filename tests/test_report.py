@@ -43,6 +43,9 @@ def test_report_is_offline_and_complete(browser, built_report, tmp_path):
         assert page.locator(f"h2:text-is('{heading}')").count() == 1, heading
     assert page.eval_on_selector_all(".jp-InputArea, .jp-InputPrompt", "els => els.length") == 0  # no code
     assert page.evaluate("document.documentElement.lang") == "zh"
+    # the Chinese-first font stack of templates/offline wins over the lab theme's (system-ui first)
+    font = page.evaluate("getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon p')).fontFamily")
+    assert font.startswith('"Noto Sans CJK SC"'), font
     rows = scoreboard_rows(page)
     assert [int(r[0]) for r in rows] == list(range(1, 20))  # all 19 targets, none dropped
     assert all(r[8] in {"提前实现", "快于预期", "基本符合预期", "滞后", "无数据"} for r in rows)
