@@ -14,7 +14,9 @@ PY := $(VENV)/bin/python
 KERNEL := changji-services
 VENV_STAMP := $(VENV)/.installed-$(KERNEL)
 # BECAUSE: the prerequisites newer than the target ($?), so each `▶` line says why it runs.
-RUN = BECAUSE="$?" $(PY) tools/notebook_runner.py
+# STEP_INPUTS: all of them ($^): a step whose inputs were rewritten with the content of its last
+# run keeps its outputs instead of running again (tools/step_records.py).
+RUN = BECAUSE="$?" STEP_INPUTS="$^" $(PY) tools/notebook_runner.py
 # Fixed timestamps wherever a tool would otherwise write the build time.
 export SOURCE_DATE_EPOCH := 1664150400
 export PYTHONHASHSEED := 0

@@ -84,9 +84,16 @@ def ran(result: subprocess.CompletedProcess) -> set[str]:
     return set(re.findall(r"▶ notebooks/(\w+)\.py", result.stdout))
 
 
+def kept(result: subprocess.CompletedProcess) -> set[str]:
+    """Names of the notebooks whose step kept its outputs: Make asked for it, but its inputs had been
+    rewritten with the content of its last run (tools/step_records.py)."""
+    return set(re.findall(r"✔ notebooks/(\w+)\.py → \S+ kept: its inputs have the content of its last run", result.stdout))
+
+
 def test_a_change_reruns_only_what_depends_on_it_and_says_why(built_copy, tmp_path):
     """On a project copy: a changed input reruns what depends on it, and each ▶ line names the
-    change; an input touched but unchanged (same content hash) reruns nothing."""
+    change; an input touched but unchanged (same content hash) reruns nothing, and a step whose
+    inputs a rerun rewrote with the same bytes keeps its outputs."""
     copy = clone_copy(built_copy, tmp_path / "project")  # edits sources: never the checkout's
     for rel in ("notebooks/02_compare_2020.py", "params/scenario_retail_sales_total.yaml", "data/raw/provenance.yml"):
         copy.touch(rel)
@@ -95,17 +102,27 @@ def test_a_change_reruns_only_what_depends_on_it_and_says_why(built_copy, tmp_pa
     edit("notebooks/02_compare_2020.py", b"\n# a reader's note\n")
     result = copy.make("report")
     assert result.returncode == 0, result.stderr
-    assert ran(result) == {"02_compare_2020", "90_report"}
+    # a comment draws the same figures: the report, which reads them, is not run again
+    assert (ran(result), kept(result)) == ({"02_compare_2020"}, {"90_report"}), result.stdout
     assert "▶ notebooks/02_compare_2020.py → reports/notebooks/02_compare_2020.ipynb  (because notebooks/02_compare_2020.py changed)" in result.stdout
+    assert ("✔ notebooks/90_report.py → reports/notebooks/90_report.ipynb kept: its inputs have the content of its last run"
+            "  (figures/zh/comparison_2020_tertiary_value_added.png") in result.stdout
+    assert ran(copy.make("report")) == set()
     edit("params/scenario_retail_sales_total.yaml", b"# a reader's note\n")
     result = copy.make("report")
-    assert ran(result) == {"20_scenario", "21_scenario_overview", "35_robustness", "90_report"}
+    # the report reads every params file itself; the overview and the robustness check only the summaries
+    assert (ran(result), kept(result)) == ({"20_scenario", "90_report"}, {"21_scenario_overview", "35_robustness"}), result.stdout
     assert result.stdout.count("▶ notebooks/20_scenario.py") == 1
     assert "(because params/scenario_retail_sales_total.yaml changed)" in result.stdout
+    rel = "params/scenario_retail_sales_total.yaml"  # a value: other simulations, other summaries
+    copy.write_bytes(rel, copy.path(rel).read_bytes().replace(b"seed: 20250101", b"seed: 20250102"))
+    result = copy.make("report")
+    assert ran(result) == {"20_scenario", "21_scenario_overview", "35_robustness", "90_report"}, result.stdout
     edit("data/raw/provenance.yml", b"# a reader's note\n")
     result = copy.make("report")
-    assert ran(result) == {"01_clean_bureau_comparison", "02_compare_2020", "10_clean_observations", "20_scenario",
-                           "21_scenario_overview", "30_evaluation", "35_robustness", "90_report"}
+    assert ran(result) == {"01_clean_bureau_comparison", "10_clean_observations", "30_evaluation", "35_robustness",
+                           "90_report"}, result.stdout
+    assert kept(result) == {"02_compare_2020", "20_scenario", "21_scenario_overview"}, result.stdout
     assert ran(copy.make("report")) == set()
     # the report's rate control script is an input of both editions: a change reaches the published
     # pages, allowed by a new hash in their Content-Security-Policy

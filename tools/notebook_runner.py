@@ -23,6 +23,7 @@ run, so the two overlap.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -46,6 +47,8 @@ from analysis.parameters import ParameterError  # noqa: E402
 from analysis.paths import FAILED_NOTEBOOKS, TEMPLATES, relative, resolve  # noqa: E402
 
 KERNEL_NAME = "changji-services"
+#: the files this process's step replaced (for tools/step_records.py)
+COMMITTED: list[Path] = []
 EXECUTION_TIMEOUT_S = 600
 KERNEL_STARTUP_TIMEOUT_S = 60
 #: what papermill/nbclient pass when they start a kernel themselves (no history file on disk)
@@ -100,6 +103,14 @@ def coalesce_streams(outputs: list) -> list:
         else:
             joined.append(out)
     return joined
+
+
+def say(line: str) -> None:
+    """Print one progress line with a single write: parallel jobs share the terminal, and with
+    ``PYTHONUNBUFFERED`` set ``print`` writes the text and its newline separately, so two lines
+    could run into one."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def progress() -> str:
@@ -195,11 +206,17 @@ class EarlyKernel:
     """
 
     def __init__(self, cwd: str, modules: list[str]):
+        import tempfile
+
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         self._run_sync = run_sync
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        # Unix sockets in a private directory, not TCP ports: a port picked as free can be taken by
+        # another process before the kernel binds it ("Address already in use", seen with two
+        # builds on one machine), and the kernel then dies only after papermill's start-up timeout.
+        self._ipc_dir = tempfile.mkdtemp(prefix="changji-kernel-")
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self._ipc_dir, "k"))
         run_sync(self.km.start_kernel)(cwd=cwd, extra_arguments=list(KERNEL_EXTRA_ARGUMENTS))
         self._kc = self.km.blocking_client()
         self._kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
@@ -222,11 +239,16 @@ class EarlyKernel:
             self._kc.stop_channels()
 
     def shutdown(self) -> None:
+        import shutil
+
         try:
             if self._run_sync(self.km.is_alive)():
                 self._run_sync(self.km.shutdown_kernel)(now=True)
         finally:
-            self._run_sync(self.km.cleanup_resources)()
+            try:
+                self._run_sync(self.km.cleanup_resources)()
+            finally:
+                shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
 def execute(source: str, output: str, params: dict, cwd: str | None = None) -> int:
@@ -240,7 +262,7 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
     """
     src, out = resolve(source), resolve(output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    print(f"{progress()}▶ {relative(src)} → {relative(out)}{because(out)}", flush=True)
+    say(f"{progress()}▶ {relative(src)} → {relative(out)}{because(out)}")
     started = time.perf_counter()
     # opened before the kernel starts: the kernel inherits the staging variable from this process
     txn = OutputTransaction().__enter__()
@@ -284,18 +306,21 @@ def execute(source: str, output: str, params: dict, cwd: str | None = None) -> i
     try:
         normalise_executed(tmp, src, out)
         txn.add(tmp, out)
-        txn.commit()  # every output of the step, the executed notebook last, or none
+        COMMITTED.extend(txn.commit())  # every output of the step, the executed notebook last, or none
     except CommitError as err:
         print(f"✖ {relative(src)}: {err}", file=sys.stderr)
         return 1
     finally:
         txn.__exit__(None, None, None)
         tmp.unlink(missing_ok=True)
-    print(f"✔ {relative(src)} ({time.perf_counter() - started:.1f} s)", flush=True)
+    say(f"✔ {relative(src)} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
+@functools.lru_cache(maxsize=None)
 def _exporter(no_input: bool, language: str):
+    """One HTML exporter per mode and language, kept: its templates are compiled on first use
+    (~0.2 s each), and a runner server compiles them once for the whole build (:func:`warm_up`)."""
     from nbconvert import HTMLExporter
 
     return HTMLExporter(
@@ -303,6 +328,20 @@ def _exporter(no_input: bool, language: str):
         template_name="offline", extra_template_basedirs=[str(TEMPLATES)], embed_images=True,
         exclude_input=no_input, exclude_input_prompt=no_input, exclude_output_prompt=no_input,
     )
+
+
+#: the exporters a build uses: the reports without code (per language), the notebooks with code
+BUILD_EXPORTERS = ((True, "zh"), (True, "en"), (False, "zh"))
+
+
+def warm_up() -> None:
+    """Compile the exporters' templates and load what they import, on an empty notebook (for the
+    runner server, before it forks the children that export: see tools/runner_server.py)."""
+    import nbformat
+
+    empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    for no_input, language in BUILD_EXPORTERS:
+        _exporter(no_input, language).from_notebook_node(empty)
 
 
 def _language(nb) -> str:
@@ -339,7 +378,7 @@ def to_html(executed: str, html: str, no_input: bool) -> int:
     if no_input:
         body = csp.with_policy(body)
     atomic_write_text(resolve(html), body)
-    print(f"✔ {relative(html)}", flush=True)
+    say(f"✔ {relative(html)}")
     return 0
 
 
@@ -379,7 +418,7 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
     from analysis.files import atomic_write_text
 
     why = because(resolve(reports[0][1])) if reports else ""
-    print(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index{why}", flush=True)
+    say(f"{progress()}▶ HTML: {len(reports)} report(s), {len(executed)} executed notebooks, index{why}")
     for src, dst in reports:
         to_html(src, dst, no_input=True)
     with_code = _exporter(False, "zh")
@@ -420,7 +459,7 @@ code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</s
 <ul>{items}</ul></body></html>
 """
     atomic_write_text(index_path, csp.with_policy(page))  # like the reports: fetches nothing, runs nothing
-    print(f"✔ {relative(index_path)} ({len(links)} notebooks)", flush=True)
+    say(f"✔ {relative(index_path)} ({len(links)} notebooks)")
     return 0
 
 
@@ -505,9 +544,46 @@ def main(argv: list[str] | None = None) -> int:
         from tools import runner_server
 
         runner_server.ORIGINAL_SYS_PATH[:] = _SYS_PATH_AT_START
-        return runner_server.serve(args.socket, main)
+        code = runner_server.serve(args.socket, main, warm_up)
+        # Straight out: finalising the preloaded libraries takes about a second, and the build
+        # waits for the server to end (the recipe's trap). Nothing is left to write but stdio.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     if args.command == "scenario":
         return scenario(args.params_file, args.html)
+    if args.command in ("execute", "publish"):
+        return recorded_step(argv if argv is not None else sys.argv[1:], args)
+    return all_or_nothing(to_html, args.executed, args.html, args.no_input)
+
+
+def recorded_step(argv: list[str], args) -> int:
+    """Run a step Make asked for, unless its inputs have the content of its last run (then its
+    outputs are kept: tools/step_records.py); record a successful run."""
+    from tools.step_records import Step
+
+    step = Step(argv)
+    kept = step.kept()
+    if kept is not None:
+        what = (f"{relative(resolve(args.source))} → {relative(resolve(args.output))}" if args.command == "execute"
+                else f"HTML: {len(args.report)} report(s), index")
+        say(f"{progress()}✔ {what} kept: its inputs have the content of its last run{rewritten()}")
+        return 0
+    code = run_step(args)
+    if code == 0:
+        step.done(COMMITTED)
+    return code
+
+
+def rewritten() -> str:
+    """`` (a, b rewritten unchanged)`` from Make's newer prerequisites (``BECAUSE``), else ``""``."""
+    newer = [relative(p) for p in os.environ.get("BECAUSE", "").split()]
+    if not newer:
+        return ""
+    return f"  ({', '.join(newer[:3])}{f' and {len(newer) - 3} more' if len(newer) > 3 else ''} rewritten unchanged)"
+
+
+def run_step(args) -> int:
     if args.command == "execute":
         from analysis.parameter_check import checked_parameters
 
@@ -517,9 +593,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"✖ {err}", file=sys.stderr)
             return 2
         return execute(args.source, args.output, params, args.cwd)
-    if args.command == "publish":
-        return all_or_nothing(publish, args.report, args.index, args.executed, tuple(args.listed_report), tuple(args.listed))
-    return all_or_nothing(to_html, args.executed, args.html, args.no_input)
+    return all_or_nothing(publish, args.report, args.index, args.executed, tuple(args.listed_report), tuple(args.listed))
 
 
 def all_or_nothing(step, *args) -> int:
@@ -528,7 +602,7 @@ def all_or_nothing(step, *args) -> int:
         code = step(*args)
         if code == 0:
             try:
-                txn.commit()
+                COMMITTED.extend(txn.commit())
             except CommitError as err:
                 print(f"✖ {err}", file=sys.stderr)
                 return 1

@@ -279,6 +279,13 @@ def _preload_kernel_modules() -> None:
     _KERNEL_SYS_PATH[:] = [p for p in ORIGINAL_SYS_PATH if os.path.abspath(p or ".") != here]
 
 
+def _pending(server: socket.socket) -> bool:
+    """Whether a client is waiting to be accepted (without waiting for one)."""
+    import select
+
+    return bool(select.select([server], [], [], 0)[0])
+
+
 #: sys.path before tools/notebook_runner.py added the project root (set by it)
 ORIGINAL_SYS_PATH: list[str] = []
 
@@ -344,8 +351,11 @@ def _reap() -> None:
             return
 
 
-def serve(path: str, run: Callable[[list[str]], int]) -> int:
-    """Accept runs on the unix socket ``path`` until the build that started the server ends."""
+def serve(path: str, run: Callable[[list[str]], int], warm_up: Callable[[], None] | None = None) -> int:
+    """Accept runs on the unix socket ``path`` until the build that started the server ends.
+
+    ``warm_up`` (optional) is called once after the preloads, when no client is waiting: work every
+    child would otherwise repeat (the runner passes the compilation of its HTML exporters)."""
     import importlib
 
     parent = os.getppid()
@@ -360,6 +370,9 @@ def serve(path: str, run: Callable[[list[str]], int]) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGHUP, stop)
     try:
+        # Every module before the first client is served: a child forked earlier would import
+        # what is missing itself, at the same time as this process, and on a busy 2-core machine
+        # the first notebook then finishes later, not sooner (measured).
         for name in PRELOAD:
             importlib.import_module(name)
         if os.environ.get(FORK_KERNELS_ENV, "1") != "0":
@@ -367,6 +380,13 @@ def serve(path: str, run: Callable[[list[str]], int]) -> int:
         server.settimeout(1.0)
         while os.getppid() == parent:  # the shell that started us is gone: so is the build
             _reap()
+            if warm_up and not _pending(server):  # only while no client waits: no run waits for it
+                warm_up, step = None, warm_up
+                try:
+                    step()
+                except Exception:  # noqa: BLE001 - the real run reports it where it happens
+                    pass
+                continue
             try:
                 conn, _ = server.accept()
             except socket.timeout:
