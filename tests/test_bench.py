@@ -58,7 +58,8 @@ def test_verdict_meets_the_targets_only_when_all_hold():
     # design floor: 11 runs x 1.5 s / 2 cores = 8.25 s
     assert "8.25s" in text and "11 notebook runs x import floor / 2 cores" in text
     assert ok and "0.12 x naive, 1.21 x design floor (6.7 x import floor)" in text and "NOT MET" not in text
-    assert "0.40 x cold" in text
+    assert "0.40 x cold" in text and "after changing a value" not in text  # measured only by main()
+    assert "seed: 20250101 → 20250102; 0.60 x cold" in "\n".join(bench.verdict(timings(value=6.0))[0])
     assert not bench.verdict(timings(noop=1.0))[1]
     assert not bench.verdict(timings(cold=12.5, touch=4.0))[1]  # 0.156 x naive
     assert not bench.verdict(timings(cold=10.8, naive=80.0))[1]  # 1.31 x design floor

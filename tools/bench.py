@@ -11,6 +11,8 @@ mtimes kept, `.venv` symlinked), so the working tree and its outputs are never t
             number of cores), and the same with JOBS=1
   no-op     a second `make report` with nothing changed
   touch     `make report` after changing params/scenario_retail_sales_total.yaml (a comment added)
+  value     `make report` after changing a value in it (the seed: other simulations, so every step
+            downstream of the scenario runs; no target, printed beside the comment's)
   naive     the same notebook runs one after another, the way one would without the Makefile:
             `jupyter nbconvert --to notebook --execute` on each notebook (converted from its
             jupytext script with `jupytext --to ipynb`, the run's parameters written into a cell
@@ -45,6 +47,7 @@ from tools.project_copy import copy_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOUCHED = "params/scenario_retail_sales_total.yaml"
+VALUE_CHANGE = ("seed: 20250101", "seed: 20250102")  # in TOUCHED
 IMPORTS = "import pandas, matplotlib, seaborn, statsmodels.api"
 NOOP_LIMIT_S = 1.0
 COLD_OVER_NAIVE_LIMIT = 0.15
@@ -127,7 +130,9 @@ def verdict(t: dict) -> tuple[list[str], bool]:
         (f"cold make report JOBS={t['jobs']}", "cold", f"{cold / naive:.2f} x naive, {cold / design:.2f} x design floor "
                                                       f"({cold / floor:.1f} x import floor)"),
         ("no-op make report", "noop", f"target < {NOOP_LIMIT_S:g} s"),
-        ("make report after changing one params file", "touch", f"{TOUCHED}; {t['touch'][0] / cold:.2f} x cold"),
+        ("make report after changing one params file", "touch", f"{TOUCHED} (a comment); {t['touch'][0] / cold:.2f} x cold"),
+        ("make report after changing a value in it", "value",
+         f"{VALUE_CHANGE[0]} → {VALUE_CHANGE[1].split()[-1]}; {t['value'][0] / cold:.2f} x cold" if "value" in t else ""),
         ("make scenario (observations up to date)", "scenario", f"target < {SCENARIO_LIMIT_S:g} s"),
     ]
     lines = [f"{'':<46} {'wall':>8} {'CPU':>8}",
@@ -341,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         with open(copy / TOUCHED, "a", encoding="utf-8") as fh:
             fh.write("# bench: one change\n")
         t["touch"] = make(copy, env, *parallel(args.jobs), "report")
+        text = (copy / TOUCHED).read_text(encoding="utf-8")
+        if VALUE_CHANGE[0] not in text:
+            sys.exit(f"bench: {TOUCHED} has no line {VALUE_CHANGE[0]!r} to change")
+        (copy / TOUCHED).write_text(text.replace(VALUE_CHANGE[0], VALUE_CHANGE[1]), encoding="utf-8")
+        t["value"] = make(copy, env, *parallel(args.jobs), "report")
         t["scenario"] = make(copy, env, "scenario", f"PARAMS={TOUCHED}")
 
         lines, ok = verdict(t)

@@ -610,4 +610,9 @@ def all_or_nothing(step, *args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_code = main()
+    # Straight out, as the runner server does: finalising papermill's and jupyter's modules takes a
+    # few tenths of a second a run, with every output already committed and the kernel stopped.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
