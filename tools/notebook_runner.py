@@ -424,13 +424,15 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
     with_code = _exporter(False, "zh")
     index_path = resolve(index)
     exporter_inputs = [*sorted(TEMPLATES.rglob("*")), Path(__file__), ROOT / ".venv" / f".installed-{KERNEL_NAME}"]
-    for path in executed:
-        out = resolve(path).with_suffix(".html")
-        # A notebook that did not run again keeps its HTML (after one params change, 4 of 11
-        # notebooks ran): the export is a function of the notebook, the template and nbconvert.
-        if not _newer_than(out, [resolve(path), *exporter_inputs]):
-            body, _ = with_code.from_notebook_node(nbformat.read(resolve(path), as_version=4))
-            atomic_write_text(out, body)
+
+    def export(path: str) -> None:
+        body, _ = with_code.from_notebook_node(nbformat.read(resolve(path), as_version=4))
+        atomic_write_text(resolve(path).with_suffix(".html"), body)
+
+    # A notebook that did not run again keeps its HTML (after one params change, 4 of 11
+    # notebooks ran): the export is a function of the notebook, the template and nbconvert.
+    in_two_processes(export, [path for path in executed
+                              if not _newer_than(resolve(path).with_suffix(".html"), [resolve(path), *exporter_inputs])])
     links = []
     for path in sorted({*executed, *(p for p in listed if resolve(p).with_suffix(".html").exists())},
                        key=lambda p: resolve(p).name):
@@ -461,6 +463,43 @@ code{{font-size:.85em;color:#555}} small{{color:#555;overflow-wrap:anywhere}}</s
     atomic_write_text(index_path, csp.with_policy(page))  # like the reports: fetches nothing, runs nothing
     say(f"✔ {relative(index_path)} ({len(links)} notebooks)")
     return 0
+
+
+def in_two_processes(work, items: list) -> None:
+    """``work(item)`` for every item, every second one in a forked child when there are two cores.
+
+    The HTML export is the build's last step, alone on the machine: the notebooks' exports are
+    independent, and what the child writes is staged in the same transaction (its manifest is a
+    file, appended to by both), so all of them are committed together, or none.
+    """
+    if len(items) < 2 or (os.cpu_count() or 1) < 2:
+        for item in items:
+            work(item)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            for item in items[1::2]:
+                work(item)
+            code = 0
+        except BaseException:  # noqa: BLE001 - reported here, and the parent fails the step
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    try:
+        for item in items[0::2]:
+            work(item)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"exporting {', '.join(map(str, items[1::2]))} to HTML failed (the error is above)")
 
 
 def scenario_name(params_file: str) -> str:
