@@ -485,6 +485,8 @@ def in_two_processes(work, items: list) -> None:
             for item in items[1::2]:
                 work(item)
             code = 0
+        except KeyboardInterrupt:  # Ctrl-C reaches the whole group: the parent reports it
+            code = 130
         except BaseException:  # noqa: BLE001 - reported here, and the parent fails the step
             import traceback
 
