@@ -320,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         if subprocess.run(["make", "-q", ".venv/.installed-changji-services"], cwd=copy, env=env).returncode != 0:
             sys.exit("bench: .venv is missing or older than requirements.lock: run `make venv` first")
         make(copy, env, "clean")
-        runs = parse_runs(subprocess.run(["make", "-n", *parallel(1), "report"], cwd=copy, env=env, check=True,
+        # `pipeline`, the files `make report` builds: `make -n report` prints only its own recipe (the
+        # $(MAKE) in it is inside the `counted` macro, so -n does not run it)
+        runs = parse_runs(subprocess.run(["make", "-n", *parallel(1), "pipeline"], cwd=copy, env=env, check=True,
                                          capture_output=True, text=True).stdout)
         if not runs:
             sys.exit("bench: found no `notebook_runner.py execute` line in `make -n report`")
