@@ -13,6 +13,10 @@ other than what was asked (a covid treatment that the data cannot identify, an i
 cannot be computed, a damped-trend fit that fell back to the log-linear trend) instead of
 failing or silently changing method.
 
+This module holds the closed-form arithmetic (:func:`cagr`, :func:`required_growth`, paths, the
+sweep), the COVID treatment, the fitted-model object :class:`TrendFit` and the two fits; the damped
+trend's own estimator and simulation are in :mod:`analysis.damped_trend`.
+
 Everything here is pure: no global state, no printing, no file access, and any randomness
 comes from an explicit seed.
 """
@@ -20,31 +24,18 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis import damped_trend
 from analysis.words import Message
 
-# scipy and statsmodels are imported where a model is evaluated or simulated (about 2 s a
-# process): a notebook that only needs cagr/required_growth/plan_path must not pay them.
-# ETSModel (state-space ETS) rather than holtwinters.ExponentialSmoothing: with the parameters
-# this module estimates (``ETSModel.smooth``), its ``simulate(..., rng=...)`` draws future paths
-# from the same error model, which gives simulated prediction intervals that are reproducible
-# from a numpy Generator. Its own optimiser (``fit``) is not used: see "damped-trend
-# estimation" below. (Checked against statsmodels 0.15.) ``growth.ETSModel`` is that class,
-# imported on first use (module ``__getattr__`` below; a test substitutes it).
-
-
-def __getattr__(name: str):
-    if name == "ETSModel":
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-        return ETSModel
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# scipy is imported where a prediction interval is evaluated, statsmodels (in
+# analysis.damped_trend) where a damped trend is smoothed (about 2 s a process): a notebook that
+# only needs cagr/required_growth/plan_path must not pay them.
 
 
 __all__ = [
@@ -56,19 +47,11 @@ __all__ = [
     "DEFAULT_SWEEP_RATES",
     "MIN_POINTS_DAMPED",
     "CovidDesign",
-    "DAMPED_BOUNDS",
-    "DAMPED_LLF_TOLERANCE",
-    "DampedEstimate",
-    "PHI_GRID",
-    "PhiProfile",
     "TrendFit",
     "cagr",
     "covid_design",
-    "damped_acceptance",
-    "damped_phi_profile",
     "fit_damped_trend",
     "fit_loglinear_trend",
-    "maximise_damped_likelihood",
     "plan_path",
     "probability_of_reaching",
     "required_growth",
@@ -458,15 +441,6 @@ class _OLSState:
 
 
 @dataclass(frozen=True, eq=False)
-class _SimState:
-    """What the damped-trend predictive distribution needs (log scale)."""
-
-    forecast: np.ndarray      # point forecasts of log value, steps 1..horizon
-    paths: np.ndarray         # simulated log values, shape (horizon, n_sims)
-    fitted: np.ndarray        # one-step-ahead fitted log values for the fitted years
-
-
-@dataclass(frozen=True, eq=False)
 class TrendFit:
     """A fitted growth model with its predictive distribution.
 
@@ -521,7 +495,7 @@ class TrendFit:
     seed: int | None = None
     n_sims: int | None = None
     _ols: _OLSState | None = field(default=None, repr=False)
-    _sim: _SimState | None = field(default=None, repr=False)
+    _sim: damped_trend.DampedProjection | None = field(default=None, repr=False)
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -641,219 +615,6 @@ class TrendFit:
                              f"({self.last_year + self._sim.paths.shape[0]}); refit with a "
                              f"larger horizon_years")
         return float(np.mean(self._sim.paths[step - 1] >= math.log(target)))
-
-
-# ---------------------------------------------------------------------------------------------
-# damped-trend estimation: a property of the data, not of the machine
-# ---------------------------------------------------------------------------------------------
-# Why not ``ETSModel.fit()``: its L-BFGS-B run goes through OpenBLAS, whose kernel is chosen at
-# run time from the CPU (SkylakeX, Haswell, …). On a smooth series the optimum sits on the
-# parameter bounds and the parameters agree to 6 decimals on every kernel, yet
-# ``mle_retvals["converged"]`` flips with the kernel, and interior optima differ in the last
-# digits wherever a line search decides differently. So the estimate below is computed with
-# elementwise float arithmetic only (no BLAS, no reductions whose order depends on the CPU):
-# the same inputs give the same bits everywhere. statsmodels is still used, with the estimated
-# parameters fixed (``ETSModel.smooth``), for the states, the forecast and the simulation.
-
-#: Bounds of the damped additive-trend ETS parameters (Hyndman's usual region, as statsmodels
-#: uses them): ``alpha`` (level smoothing), ``beta* = beta / alpha`` (trend smoothing relative
-#: to alpha, so ``0 < beta < alpha``) and ``phi`` (damping). A solution on a bound is a valid
-#: bounded optimum.
-DAMPED_BOUNDS: dict[str, tuple[float, float]] = {
-    "smoothing_level": (1e-4, 1 - 1e-4),
-    "smoothing_trend_relative": (1e-4, 1 - 1e-4),
-    "damping_trend": (0.80, 0.98),
-}
-#: Fixed grid of the damping parameter for the profile likelihood: 0.80, 0.81, …, 0.98.
-PHI_GRID: tuple[float, ...] = tuple(round(0.80 + 0.01 * k, 2) for k in range(19))
-#: Acceptance criterion of a damped-trend estimate: its log-likelihood may fall below the best
-#: point of the phi profile by at most this much (log-likelihood units; for scale, one extra
-#: parameter costs 1 in AIC/2). Below that the estimate is not a maximum: fall back.
-DAMPED_LLF_TOLERANCE: float = 1e-3
-
-_BOUNDS_LO = np.array([b[0] for b in DAMPED_BOUNDS.values()])
-_BOUNDS_HI = np.array([b[1] for b in DAMPED_BOUNDS.values()])
-
-
-def _damped_sse(y: Sequence[float], alpha: np.ndarray, beta: np.ndarray, phi: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sum of squared one-step errors of the damped additive-trend model, initial states concentrated out.
-
-    The model (additive errors, on log values): ``e_t = y_t - l_{t-1} - phi b_{t-1}``,
-    ``l_t = l_{t-1} + phi b_{t-1} + alpha e_t``, ``b_t = phi b_{t-1} + beta e_t``. The errors
-    are affine in the initial states ``(l_0, b_0)``, so for given ``(alpha, beta, phi)`` the
-    best initial states solve a 2×2 least-squares problem in closed form, and the Gaussian
-    log-likelihood with the variance concentrated out is ``-n/2 (log(2π SSE/n) + 1)``.
-
-    Vectorised over parameter arrays of one shape; elementwise arithmetic in a fixed order
-    only, so the result does not depend on the BLAS kernel or the thread count.
-
-    Returns ``(sse, initial_level, initial_trend)``, arrays of the parameters' shape.
-    """
-    alpha, beta, phi = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (alpha, beta, phi)))
-    zero, one = np.zeros(alpha.shape), np.ones(alpha.shape)
-    # three runs of the filter: the data from zero states, and unit initial level / trend alone
-    runs = [[zero, zero], [one, zero], [zero, one]]
-    errors: list[list[np.ndarray]] = [[], [], []]
-    for t, y_t in enumerate(y):
-        for k, (lev, tr) in enumerate(runs):
-            pred = lev + phi * tr
-            e = (y_t - pred) if k == 0 else -pred
-            runs[k] = [pred + alpha * e, phi * tr + beta * e]
-            errors[k].append(e)
-    ea, eu, ev = errors
-    suu = svv = suv = sau = sav = zero
-    for a, u, v in zip(ea, eu, ev):
-        suu, svv, suv = suu + u * u, svv + v * v, suv + u * v
-        sau, sav = sau + a * u, sav + a * v
-    det = suu * svv - suv * suv
-    with np.errstate(divide="ignore", invalid="ignore"):
-        l0 = -(sau * svv - sav * suv) / det
-        b0 = -(suu * sav - suv * sau) / det
-    sse = zero
-    for a, u, v in zip(ea, eu, ev):
-        r = a + l0 * u + b0 * v
-        sse = sse + r * r
-    return sse, l0, b0
-
-
-def _concentrated_llf(sse: float, n: int) -> float:
-    """Gaussian log-likelihood with the error variance concentrated out (statsmodels' ETS llf)."""
-    return -0.5 * n * (math.log(2.0 * math.pi * sse / n) + 1.0)
-
-
-@dataclass(frozen=True)
-class DampedEstimate:
-    """An estimate of the damped additive-trend model on log values.
-
-    ``params`` holds statsmodels' names (``smoothing_level``, ``smoothing_trend``,
-    ``damping_trend``, ``initial_level``, ``initial_trend``); ``llf`` its concentrated
-    log-likelihood; ``converged`` and ``message`` what the optimiser said about itself, which is
-    recorded but never decides anything (see :func:`damped_acceptance`).
-    """
-
-    params: dict
-    llf: float
-    converged: bool = True
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class PhiProfile:
-    """Profile log-likelihood over :data:`PHI_GRID`: for each phi, alpha and beta estimated given phi."""
-
-    phi: tuple
-    llf: tuple
-    best: DampedEstimate
-
-
-def _estimate(y, alpha, beta_rel, phi) -> DampedEstimate:
-    sse, l0, b0 = _damped_sse(y, alpha, alpha * beta_rel, phi)
-    return DampedEstimate(
-        params={"smoothing_level": float(alpha), "smoothing_trend": float(alpha * beta_rel),
-                "damping_trend": float(phi), "initial_level": float(l0), "initial_trend": float(b0)},
-        llf=_concentrated_llf(float(sse), len(y)))
-
-
-def _argmin(values: np.ndarray) -> int:
-    """First index of the smallest value (NaN never wins): a fixed tie-break."""
-    v = np.where(np.isfinite(values), values, np.inf)
-    return int(np.argmin(v))
-
-
-def damped_phi_profile(log_values: Sequence[float]) -> PhiProfile:
-    """Profile log-likelihood of the damped trend over the fixed :data:`PHI_GRID`.
-
-    For each phi: alpha and beta* on a 21 × 21 grid over their bounds, then five rounds of a
-    5 × 5 grid around the best point with the step divided by 4 (final step about 5e-5). The
-    initial states are concentrated out exactly (:func:`_damped_sse`).
-    """
-    y = [float(v) for v in log_values]
-    (a_lo, r_lo, _), (a_hi, r_hi, _) = _BOUNDS_LO, _BOUNDS_HI
-    phi = np.asarray(PHI_GRID)[:, None]
-    grid = np.linspace(0.0, 1.0, 21)
-    a = np.clip(a_lo + grid * (a_hi - a_lo), a_lo, a_hi)
-    r = np.clip(r_lo + grid * (r_hi - r_lo), r_lo, r_hi)
-    aa, rr = (m.ravel()[None, :] for m in np.meshgrid(a, r, indexing="ij"))
-    sse = _damped_sse(y, aa, aa * rr, phi)[0]
-    best = np.array([_argmin(row) for row in sse])
-    centre_a, centre_r = aa[0, best], rr[0, best]
-    step_a, step_r = (a_hi - a_lo) / 20, (r_hi - r_lo) / 20
-    offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
-    for _ in range(5):
-        step_a, step_r = step_a / 4, step_r / 4
-        ca = np.clip(centre_a[:, None, None] + offsets[None, :, None] * step_a, a_lo, a_hi)
-        cr = np.clip(centre_r[:, None, None] + offsets[None, None, :] * step_r, r_lo, r_hi)
-        ca, cr = (np.broadcast_to(m, (len(PHI_GRID), 5, 5)).reshape(len(PHI_GRID), 25) for m in (ca, cr))
-        sse = _damped_sse(y, ca, ca * cr, phi)[0]
-        best = np.array([_argmin(row) for row in sse])
-        rows = np.arange(len(PHI_GRID))
-        centre_a, centre_r = ca[rows, best], cr[rows, best]
-    sse, _, _ = _damped_sse(y, centre_a, centre_a * centre_r, phi[:, 0])
-    llf = tuple(_concentrated_llf(float(s), len(y)) if math.isfinite(s) and s > 0 else -math.inf
-                for s in sse)
-    k = int(np.argmax(np.asarray(llf)))
-    return PhiProfile(phi=PHI_GRID, llf=llf,
-                      best=_estimate(y, centre_a[k], centre_r[k], PHI_GRID[k]))
-
-
-def maximise_damped_likelihood(log_values: Sequence[float], start: DampedEstimate,
-                               max_iter: int = 2000) -> DampedEstimate:
-    """Maximum-likelihood estimate of (alpha, beta*, phi) within :data:`DAMPED_BOUNDS`.
-
-    A compass (pattern) search from ``start``: try every combination of ±step in the three
-    parameters (clipped to the bounds), move to the best if it lowers the SSE, otherwise halve
-    the steps; stop when every step is below 1e-8. Deterministic arithmetic, so the same data
-    give the same estimate on every CPU. ``converged`` is False if ``max_iter`` ran out first
-    (recorded, not used to decide: see :func:`damped_acceptance`).
-    """
-    y = [float(v) for v in log_values]
-    p = start.params
-    x = np.array([p["smoothing_level"], p["smoothing_trend"] / p["smoothing_level"], p["damping_trend"]])
-    x = np.clip(x, _BOUNDS_LO, _BOUNDS_HI)
-    step = np.array([1e-2, 1e-2, 5e-3])
-    moves = np.array([[i, j, k] for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)
-                      if (i, j, k) != (0, 0, 0)], dtype=float)
-    current = float(_damped_sse(y, x[0], x[0] * x[1], x[2])[0])
-    converged = False
-    for _ in range(max_iter):
-        if (step < 1e-8).all():
-            converged = True
-            break
-        cand = np.clip(x[None, :] + moves * step[None, :], _BOUNDS_LO, _BOUNDS_HI)
-        sse = _damped_sse(y, cand[:, 0], cand[:, 0] * cand[:, 1], cand[:, 2])[0]
-        k = _argmin(sse)
-        if sse[k] < current * (1.0 - 1e-14):
-            x, current = cand[k], float(sse[k])
-        else:
-            step = step / 2.0
-    est = _estimate(y, x[0], x[1], x[2])
-    return replace(est, converged=converged,
-                   message="step below 1e-8" if converged else f"stopped after {max_iter} iterations")
-
-
-def damped_acceptance(estimate: DampedEstimate, profile: PhiProfile) -> Message | None:
-    """The project's criterion for using a damped-trend estimate; None = accept, else why not.
-
-    Accepted when its parameters are finite and within :data:`DAMPED_BOUNDS` (on a bound is
-    fine: a bounded optimum) and its log-likelihood is no more than
-    :data:`DAMPED_LLF_TOLERANCE` below the best point of the phi profile. What the optimiser
-    says about its own convergence is not consulted: that flag depends on the machine.
-    """
-    p = estimate.params
-    if not all(math.isfinite(v) for v in p.values()) or not math.isfinite(estimate.llf):
-        return Message("reason.damped_nonfinite")
-    alpha, phi = p["smoothing_level"], p["damping_trend"]
-    rel = p["smoothing_trend"] / alpha if alpha > 0 else math.nan
-    for name, value in (("smoothing_level", alpha), ("smoothing_trend_relative", rel), ("damping_trend", phi)):
-        lo, hi = DAMPED_BOUNDS[name]
-        if not lo - 1e-12 <= value <= hi + 1e-12:
-            return Message("reason.damped_out_of_bounds", name=name, value=f"{value:.6g}", low=lo, high=hi)
-    gap = profile.best.llf - estimate.llf
-    if gap > DAMPED_LLF_TOLERANCE:
-        return Message("reason.damped_not_maximum", llf=f"{estimate.llf:.4f}", gap=f"{gap:.4f}", best=f"{profile.best.llf:.4f}",
-                       tolerance=DAMPED_LLF_TOLERANCE)
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -980,6 +741,14 @@ def fit_loglinear_trend(years, values, covid: str = "none",
     )
 
 
+def _check_simulation(seed: int, n_sims: int) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(n_sims, bool) or not isinstance(n_sims, numbers.Integral) or n_sims < 100:
+        raise ValueError(f"n_sims must be an integer >= 100 (interval quantiles need paths), "
+                         f"got {n_sims!r}")
+
+
 def _gaps(yrs: np.ndarray) -> list[int]:
     return [int(y) for y, d in zip(yrs[:-1], np.diff(yrs)) if d != 1]
 
@@ -991,15 +760,15 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
 
     The model is statsmodels' ``ETSModel(error="add", trend="add", damped_trend=True)`` on
     ``log(value)`` (so the trend is a growth rate that fades by the factor ``phi`` each year).
-    Its parameters are the maximum-likelihood estimate within :data:`DAMPED_BOUNDS`
-    (:func:`maximise_damped_likelihood`, started from the best point of the profile likelihood
-    over the fixed :data:`PHI_GRID`, :func:`damped_phi_profile`), computed without BLAS so that
-    every CPU gives the same estimate. statsmodels, with those parameters fixed, gives the
+    Its parameters are the maximum-likelihood estimate within
+    :data:`analysis.damped_trend.DAMPED_BOUNDS` (``maximise_damped_likelihood``, started from the
+    best point of the profile likelihood over the fixed ``PHI_GRID``, ``damped_phi_profile``),
+    computed without BLAS so that every CPU gives the same estimate. statsmodels, with those parameters fixed, gives the
     states and simulates ``n_sims`` future paths for the prediction interval.
 
     ETS needs a regular annual index, so the damped model is used only when the fitted years
     are consecutive and number at least :data:`MIN_POINTS_DAMPED`. Otherwise — and when the
-    estimate fails the project's criterion (:func:`damped_acceptance`: finite, within bounds,
+    estimate fails the project's criterion (``damped_trend.damped_acceptance``: finite, within bounds,
     log-likelihood not below the phi profile's best) or statsmodels raises — the function
     returns :func:`fit_loglinear_trend` on the same data with ``fallback_reason`` set. An
     optimiser's own "converged" flag is never consulted: it depends on the machine.
@@ -1044,11 +813,7 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
     covid = _check_treatment(covid)
     level = _check_level(level)
     horizon_years = _check_horizon(horizon_years)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(n_sims, bool) or not isinstance(n_sims, numbers.Integral) or n_sims < 100:
-        raise ValueError(f"n_sims must be an integer >= 100 (interval quantiles need paths), "
-                         f"got {n_sims!r}")
+    _check_simulation(seed, n_sims)
     yrs, vals = _check_series(years, values)
 
     def fallback(reason: Message) -> TrendFit:
@@ -1067,43 +832,22 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
         return fallback(Message("reason.damped_too_short", n=len(yrs_fit), needed=MIN_POINTS_DAMPED))
 
     log_vals = np.log(vals_fit)
-    # The estimate and its acceptance are computed without BLAS (see the section above); the
+    # The estimate and its acceptance are computed without BLAS (analysis.damped_trend); the
     # optimiser's own convergence flag is recorded nowhere and decides nothing.
-    profile = damped_phi_profile(log_vals)
-    estimate = maximise_damped_likelihood(log_vals, profile.best)
-    rejected = damped_acceptance(estimate, profile)
+    profile = damped_trend.damped_phi_profile(log_vals)
+    estimate = damped_trend.maximise_damped_likelihood(log_vals, profile.best)
+    rejected = damped_trend.damped_acceptance(estimate, profile)
     if rejected:
         return fallback(rejected)
-    # statsmodels with the parameters fixed: states, forecast and simulation. Every warning is
-    # recorded and re-issued, so nothing is swallowed.
-    ETSModel = globals().get("ETSModel") or __getattr__("ETSModel")  # noqa: N806 - a class
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            model = ETSModel(log_vals, error="add", trend="add", damped_trend=True)
-            res = model.smooth([estimate.params[n] for n in model.param_names])
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError) as err:
-            res, fit_error = None, err
-        else:
-            fit_error = None
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if fit_error is not None:
-        return fallback(Message("reason.damped_failed", error=f"{type(fit_error).__name__}: {fit_error}"))
-    params = dict(estimate.params)
-    forecast = np.asarray(res.forecast(horizon_years), dtype=float)
-    # A fresh Generator from the seed: deterministic, and independent of any global RNG state.
-    paths = np.asarray(res.simulate(horizon_years, anchor="end", repetitions=n_sims,
-                                    rng=np.random.default_rng(seed)), dtype=float)
-    paths = paths.reshape(horizon_years, n_sims)
-    states = np.asarray(res.states, dtype=float)
-    last_level, last_trend = float(states[-1, 0]), float(states[-1, 1])
-    phi = params["damping_trend"]
-    params.update(last_level=last_level, last_trend=last_trend, mse=float(res.mse))
+    try:
+        results = damped_trend.smooth(log_vals, estimate)
+    except damped_trend.SMOOTHING_ERRORS as err:
+        return fallback(Message("reason.damped_failed", error=f"{type(err).__name__}: {err}"))
+    projection = damped_trend.project(results, estimate, horizon_years, n_sims, seed)
     return TrendFit(
         method="damped",
-        growth_rate=float(np.expm1(phi * last_trend)),
-        params=params,
+        growth_rate=projection.growth_rate,
+        params=projection.params,
         n_obs=len(yrs_fit),
         years=tuple(int(y) for y in yrs_fit),
         values=tuple(float(v) for v in vals_fit),
@@ -1115,8 +859,7 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
         covid_reason=design.reason,
         seed=int(seed),
         n_sims=int(n_sims),
-        _sim=_SimState(forecast=forecast, paths=paths,
-                       fitted=np.asarray(res.fittedvalues, dtype=float)),
+        _sim=projection,
     )
 
 

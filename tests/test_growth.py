@@ -1,4 +1,4 @@
-"""Tests for analysis.growth: closed-form growth, trend fits, intervals, fallbacks, sweep."""
+"""Tests for analysis.growth and analysis.damped_trend: closed-form growth, trend fits, intervals, fallbacks, sweep."""
 from __future__ import annotations
 
 import math
@@ -10,7 +10,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from analysis import growth
+from analysis import damped_trend, growth
 from analysis.growth import (
     COVID_TREATMENTS,
     COVID_YEARS,
@@ -357,7 +357,7 @@ def test_damped_covid_dummy_falls_back_to_loglinear_dummy():
     assert "ETS takes no regressors" in fit.fallback_reason
 
 
-class _UnconvergedETS(growth.ETSModel):
+class _UnconvergedETS(damped_trend.ETSModel):
     """ETSModel whose own optimiser always says "not converged", as it does under some BLAS kernels."""
 
     def fit(self, *args, **kwargs):
@@ -367,12 +367,12 @@ class _UnconvergedETS(growth.ETSModel):
         return res
 
 
-class _FailingETS(growth.ETSModel):
+class _FailingETS(damped_trend.ETSModel):
     def smooth(self, *args, **kwargs):
         raise np.linalg.LinAlgError("singular matrix")
 
 
-class _ChattyETS(growth.ETSModel):
+class _ChattyETS(damped_trend.ETSModel):
     def smooth(self, *args, **kwargs):
         warnings.warn("unrelated statsmodels notice", UserWarning)
         return super().smooth(*args, **kwargs)
@@ -388,7 +388,7 @@ def test_statsmodels_convergence_flag_decides_nothing(monkeypatch):
     """The flag that flips with the BLAS kernel: forcing it (and its warning) changes nothing."""
     years, values = long_series()
     reference = fit_damped_trend(years, values, seed=1)
-    monkeypatch.setattr(growth, "ETSModel", _UnconvergedETS)
+    monkeypatch.setattr(damped_trend, "ETSModel", _UnconvergedETS)
     with warnings.catch_warnings(record=True) as leaked:
         warnings.simplefilter("always")
         forced = fit_damped_trend(years, values, seed=1)
@@ -400,16 +400,16 @@ def test_statsmodels_convergence_flag_decides_nothing(monkeypatch):
 def test_bounded_optimum_is_accepted_when_the_optimiser_says_not_converged(monkeypatch):
     years, values = long_series()
     reference = fit_damped_trend(years, values, seed=1)
-    profile = growth.damped_phi_profile(np.log(values))
-    estimate = growth.maximise_damped_likelihood(np.log(values), profile.best)
+    profile = damped_trend.damped_phi_profile(np.log(values))
+    estimate = damped_trend.maximise_damped_likelihood(np.log(values), profile.best)
     # this series' optimum lies on the bounds: phi at 0.98 and beta at its bound alpha (1 - 1e-4)
     assert estimate.params["damping_trend"] == 0.98
     beta_rel = estimate.params["smoothing_trend"] / estimate.params["smoothing_level"]
-    assert beta_rel == pytest.approx(growth.DAMPED_BOUNDS["smoothing_trend_relative"][1], abs=1e-9)
-    unconverged = growth.DampedEstimate(estimate.params, estimate.llf, converged=False,
+    assert beta_rel == pytest.approx(damped_trend.DAMPED_BOUNDS["smoothing_trend_relative"][1], abs=1e-9)
+    unconverged = damped_trend.DampedEstimate(estimate.params, estimate.llf, converged=False,
                                         message="ABNORMAL_TERMINATION_IN_LNSRCH")
-    assert growth.damped_acceptance(unconverged, profile) is None
-    monkeypatch.setattr(growth, "maximise_damped_likelihood", lambda y, start: unconverged)
+    assert damped_trend.damped_acceptance(unconverged, profile) is None
+    monkeypatch.setattr(damped_trend, "maximise_damped_likelihood", lambda y, start: unconverged)
     fit = fit_damped_trend(years, values, seed=1)
     assert fit.method == "damped" and fit.fallback_reason is None
     _same_fit(fit, reference)
@@ -418,18 +418,18 @@ def test_bounded_optimum_is_accepted_when_the_optimiser_says_not_converged(monke
 def _bad_estimate(log_values):
     """Parameters well inside the bounds whose likelihood is far below the profile's best."""
     y = list(log_values)
-    sse, l0, b0 = growth._damped_sse(y, np.array(0.9), np.array(0.45), np.array(0.80))
+    sse, l0, b0 = damped_trend._damped_sse(y, np.array(0.9), np.array(0.45), np.array(0.80))
     params = {"smoothing_level": 0.9, "smoothing_trend": 0.45, "damping_trend": 0.80,
               "initial_level": float(l0), "initial_trend": float(b0)}
-    return growth.DampedEstimate(params, growth._concentrated_llf(float(sse), len(y)), converged=True)
+    return damped_trend.DampedEstimate(params, damped_trend._concentrated_llf(float(sse), len(y)), converged=True)
 
 
 def test_a_genuinely_bad_optimum_falls_back_even_if_the_optimiser_says_converged(monkeypatch):
     years, values = long_series()
-    profile = growth.damped_phi_profile(np.log(values))
+    profile = damped_trend.damped_phi_profile(np.log(values))
     bad = _bad_estimate(np.log(values))
     assert bad.llf < profile.best.llf - 5  # clearly below, not a rounding matter
-    monkeypatch.setattr(growth, "maximise_damped_likelihood", lambda y, start: bad)
+    monkeypatch.setattr(damped_trend, "maximise_damped_likelihood", lambda y, start: bad)
     fit = fit_damped_trend(years, values, seed=1)
     assert fit.method == "loglinear"
     assert fit.fallback_reason.startswith("damped trend estimate is not a maximum: its log-likelihood")
@@ -438,9 +438,9 @@ def test_a_genuinely_bad_optimum_falls_back_even_if_the_optimiser_says_converged
 
 def test_an_estimate_outside_the_bounds_falls_back(monkeypatch):
     years, values = long_series()
-    good = growth.maximise_damped_likelihood(np.log(values), growth.damped_phi_profile(np.log(values)).best)
-    outside = growth.DampedEstimate({**good.params, "damping_trend": 1.02}, good.llf + 1.0)
-    monkeypatch.setattr(growth, "maximise_damped_likelihood", lambda y, start: outside)
+    good = damped_trend.maximise_damped_likelihood(np.log(values), damped_trend.damped_phi_profile(np.log(values)).best)
+    outside = damped_trend.DampedEstimate({**good.params, "damping_trend": 1.02}, good.llf + 1.0)
+    monkeypatch.setattr(damped_trend, "maximise_damped_likelihood", lambda y, start: outside)
     fit = fit_damped_trend(years, values)
     assert fit.method == "loglinear"
     assert fit.fallback_reason == ("damped trend estimate out of bounds: damping_trend = 1.02, "
@@ -454,11 +454,11 @@ def test_damped_estimate_is_the_maximum_likelihood(seed, noise_sd):
     computes the same likelihood (same model, same parametrisation)."""
     years, values = synthetic(LONG_YEARS, noise_sd=noise_sd, seed=seed)
     y = np.log(values)
-    profile = growth.damped_phi_profile(y)
-    estimate = growth.maximise_damped_likelihood(y, profile.best)
+    profile = damped_trend.damped_phi_profile(y)
+    estimate = damped_trend.maximise_damped_likelihood(y, profile.best)
     assert estimate.llf >= max(profile.llf) - 1e-9
-    assert growth.damped_acceptance(estimate, profile) is None
-    model = growth.ETSModel(y, error="add", trend="add", damped_trend=True)
+    assert damped_trend.damped_acceptance(estimate, profile) is None
+    model = damped_trend.ETSModel(y, error="add", trend="add", damped_trend=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = model.fit(disp=False)
@@ -472,15 +472,15 @@ def test_damped_estimate_is_the_maximum_likelihood(seed, noise_sd):
 
 def test_profile_covers_the_fixed_phi_grid():
     years, values = long_series()
-    profile = growth.damped_phi_profile(np.log(values))
-    assert profile.phi == growth.PHI_GRID
+    profile = damped_trend.damped_phi_profile(np.log(values))
+    assert profile.phi == damped_trend.PHI_GRID
     assert profile.phi[0] == 0.80 and profile.phi[-1] == 0.98 and len(profile.phi) == 19
     assert all(math.isfinite(v) for v in profile.llf)
     assert profile.best.llf == pytest.approx(max(profile.llf), abs=1e-9)
 
 
 def test_fit_exception_becomes_fallback_reason(monkeypatch):
-    monkeypatch.setattr(growth, "ETSModel", _FailingETS)
+    monkeypatch.setattr(damped_trend, "ETSModel", _FailingETS)
     years, values = long_series()
     fit = fit_damped_trend(years, values)
     assert fit.method == "loglinear"
@@ -488,7 +488,7 @@ def test_fit_exception_becomes_fallback_reason(monkeypatch):
 
 
 def test_other_warnings_are_not_swallowed(monkeypatch):
-    monkeypatch.setattr(growth, "ETSModel", _ChattyETS)
+    monkeypatch.setattr(damped_trend, "ETSModel", _ChattyETS)
     years, values = long_series()
     with pytest.warns(UserWarning, match="unrelated statsmodels notice"):
         fit = fit_damped_trend(years, values, seed=1)
