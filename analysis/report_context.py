@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup, escape
 
-from analysis import catalogue, final_evaluation, labels, paths, provenance, scenarios, trust, words
+from analysis import catalogue, final_evaluation, labels, paths, provenance, scenarios, trust, trust_words, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
 from analysis.progress import load_thresholds
@@ -70,10 +70,10 @@ class ReportData:
 
 # --------------------------------------------------------------------------- small helpers
 def _trusted(data: ReportData, language: str) -> pd.DataFrame | None:
-    """Per target: the weakest source, caveats and sensitivity beside its status (analysis/trust.py)."""
+    """Per target: the weakest source, caveats and sensitivity beside its status (analysis/trust_words.py)."""
     if data.robustness is None or data.conclusion_caveats is None:
         return None
-    return trust.target_words(data.robustness, data.conclusion_caveats, language)
+    return trust_words.target_words(data.robustness, data.conclusion_caveats, language)
 
 
 def _rests_on(trusted: pd.DataFrame | None, target_id) -> str:
@@ -383,7 +383,7 @@ def _findings(w: _Writer, data: ReportData, base_year: int, target_year: int) ->
     prog, targets = data.progress, data.plan_targets
     items = [w.t("findings.counts", year=data.evaluation_year, n=len(prog), counts=_status_counts(w, prog))]
     if data.robustness is not None:
-        items.append(trust.trust_line(data.robustness, w.lang))
+        items.append(trust_words.trust_line(data.robustness, w.lang))
 
     tva_row = _row(prog, indicator_id="tertiary_value_added", kind="level")
     tva = data.summaries.get("tertiary_value_added")
@@ -648,7 +648,7 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
                 base=w.amount(r["baseline_value"], r["unit"]), target=_target_text(w, targets.loc[int(r["target_id"])]))
             for _, r in lagging.iterrows()], "list.semicolon"))))
     if data.robustness is not None and data.conclusion_caveats is not None:
-        shown = trust.robustness_display(data.robustness, data.conclusion_caveats, prog, w.lang)
+        shown = trust_words.robustness_display(data.robustness, data.conclusion_caveats, prog, w.lang)
         blocks.append(_para(w.t("trust.robustness.title")))
         blocks.append(_para(w.t("trust.robustness.intro", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
                                 probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}")))
@@ -713,9 +713,9 @@ def _methods(w: _Writer, data: ReportData) -> list[dict]:
              w.t("methods.limits", low=min(n_points), high=max(n_points))]
     if data.robustness is None:  # the trust step (35_robustness) has not been built for these tables
         return [_list(items)]
-    # per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust.py)
+    # per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust_words.py)
     items += [w.t("trust.series_caveat", indicator=labels.indicator(i, w.lang),
-                  caveats=trust.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
+                  caveats=trust_words.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
               for i in data.summaries]
     items.append(w.t("trust.method", rules=Markup("<code>data/raw/observation_rules.yml</code>"), rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
                      probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"))

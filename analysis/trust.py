@@ -1,63 +1,42 @@
-"""How far to trust each conclusion: vintage, coverage and source quality as data, and a
-sensitivity check that recomputes every status and scenario without the weakest points.
+"""How far to trust each conclusion: the points it rests on, their caveats, and a sensitivity
+check that recomputes every status and scenario without the weakest points.
 
-1. **Vintage and coverage as columns** (:func:`annotate`). Each observation gets
-   ``vintage`` (``pre_2018_census`` / ``post_2018_census`` / ``not_stated``: before or after the
-   2018 economic-census revision of the national accounts), ``release_stage``
-   (``preliminary_accounting`` 初步核算 / ``final_verification`` 最终核实 / ``not_stated``, from the
-   words on the row's own page) and ``coverage_xpcc6`` (``yes`` / ``no`` / ``not_stated``: does the
-   figure include the XPCC 6th Division / 五家渠市), plus the id of the rule that set each. The
-   rules are ``data/raw/observation_rules.yml``; every rule cites a file in ``data/raw/`` and an
-   exact quote from it, checked by :func:`load_rules`. Nothing no rule covers is assumed.
-2. **What a conclusion rests on** (:func:`status_points`, :func:`series_points`): the observation
+The observations carry ``vintage``, ``release_stage`` and ``coverage_xpcc6`` columns set by the
+rules of ``data/raw/observation_rules.yml`` (:mod:`analysis.observation_rules`); the words shown
+beside a conclusion are built from what this module returns by :mod:`analysis.trust_words`.
+
+1. **What a conclusion rests on** (:func:`status_points`, :func:`series_points`): the observation
    rows (and the plan's stated baseline) behind a scoreboard status or a scenario trend, so their
    weakest quality (:func:`weakest_quality`) and their caveats (:func:`caveats`: a vintage break,
    vintages or coverages that differ or are not stated, partial periods left out, preliminary
    figures) can be shown beside the result.
-3. **Sensitivity** (:func:`robustness`): each status (:func:`analysis.scoreboard.evaluate_targets`)
+2. **Sensitivity** (:func:`robustness`): each status (:func:`analysis.scoreboard.evaluate_targets`)
    and each scenario (:func:`analysis.scenarios.build_scenarios`, with the parameters recorded in
    its ``scenario_summary_*.csv``) recomputed on the variants of :data:`VARIANTS` — (a) official
-   and official-reprint points only, (b) without pre-revision points. A change of status, of the
-   trend rate by more than :data:`TREND_RATE_TOLERANCE` or of the probability of reaching the
-   target by more than :data:`PROBABILITY_TOLERANCE` is flagged; a variant with too few points
-   says so (its row is kept).
-4. **Trust line** (:func:`trust_counts`): how many judged targets rest, at worst, on official
+   and official-reprint points only (:func:`variant_observations`), (b) without pre-revision
+   points. A change of status, of the trend rate by more than :data:`TREND_RATE_TOLERANCE` or of
+   the probability of reaching the target by more than :data:`PROBABILITY_TOLERANCE` is flagged;
+   a variant with too few points says so (its row is kept).
+3. **Trust counts** (:func:`trust_counts`): how many judged targets rest, at worst, on official
    figures, reprints, media or encyclopedia/blog pages.
 
-Words are never built here: functions return messages (a key of ``analysis/messages/trust.yml``
-and its parameters) that :func:`analysis.words.render` turns into the report's language.
 Rates are fractions (0.091), probabilities fractions (0.59).
 """
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue, paths, progress, provenance, records, scenarios, scoreboard, words
-from analysis.errors import RawDataError
-from analysis.files import read_csv_rows, read_utf8_text
-from analysis.yaml_files import load_yaml
+from analysis import catalogue, paths, provenance, scenarios, scoreboard
+from analysis.observation_rules import Rule
 
 __all__ = [
-    "RULES_FILE", "VINTAGES", "RELEASE_STAGES", "COVERAGES", "TRUST_COLUMNS", "VARIANTS", "QUALITY_ORDER",
-    "TREND_RATE_TOLERANCE", "PROBABILITY_TOLERANCE", "ROBUSTNESS_COLUMNS", "CAVEAT_COLUMNS", "Rule",
-    "load_rules", "annotate", "raw_row_texts", "weakest_quality", "variant_observations", "status_points",
-    "series_points", "caveats", "robustness", "trust_counts", "caveat_messages", "sensitivity_messages",
-    "quality_message", "describe", "trust_line",
+    "VARIANTS", "QUALITY_ORDER", "TREND_RATE_TOLERANCE", "PROBABILITY_TOLERANCE", "POINT_COLUMNS", "CAVEAT_COLUMNS",
+    "ROBUSTNESS_COLUMNS", "weakest_quality", "variant_observations", "status_points", "series_points", "caveats",
+    "robustness", "trust_counts",
 ]
 
-RULES_FILE = paths.DATA_RAW / "observation_rules.yml"
-VINTAGES = ("pre_2018_census", "post_2018_census", "not_stated")
-RELEASE_STAGES = ("preliminary_accounting", "final_verification", "not_stated")
-COVERAGES = ("yes", "no", "not_stated")
-#: rule field → (column of the observations table, allowed values)
-FIELDS = {"vintage": ("vintage", VINTAGES), "coverage_xpcc6": ("coverage_xpcc6", COVERAGES),
-          "release_stage": ("release_stage", RELEASE_STAGES)}
-TRUST_COLUMNS = ["vintage", "vintage_rule", "release_stage", "release_stage_rule", "coverage_xpcc6", "coverage_xpcc6_rule"]
 #: best first (provenance.QUALITY_FLAGS); the plan's own baseline counts as official
 QUALITY_ORDER = tuple(provenance.QUALITY_FLAGS)
 PLAN_SOURCE_ID = provenance.PLAN_SOURCE_ID
@@ -67,171 +46,6 @@ VARIANTS = ("official", "post_census")
 TREND_RATE_TOLERANCE = 0.01
 #: a variant's probability of reaching the target differing by more than this (10 points) is flagged
 PROBABILITY_TOLERANCE = 0.10
-
-_MATCH_KEYS = ("region_code", "indicators", "first_year", "last_year", "periods", "raw_files", "source_ids")
-_RULE_KEYS = {"id", "value", "file", "quote", "reasoning", "words", *_MATCH_KEYS}
-
-
-# --------------------------------------------------------------------------- rules
-@dataclass(frozen=True)
-class Rule:
-    """One rule of ``observation_rules.yml``: which observations it covers and the value it gives."""
-
-    id: str
-    field: str
-    value: str
-    region_code: str | None = None
-    indicators: tuple[str, ...] | None = None
-    first_year: int | None = None
-    last_year: int | None = None
-    periods: tuple[str, ...] | None = None
-    raw_files: tuple[str, ...] | None = None
-    source_ids: tuple[str, ...] | None = None
-    words: tuple[str, ...] | None = None
-    file: str | None = None
-    quote: str | None = None
-    reasoning: str = ""
-
-    def applies(self, region_code: str, indicator_id: str, year: int, period: str, raw_file: str,
-                source_id: str, text: str = "") -> bool:
-        """Whether the rule covers one observation (``raw_file`` by name; ``text``: its raw row's words)."""
-        return ((self.region_code is None or str(region_code) == self.region_code)
-                and (self.indicators is None or indicator_id in self.indicators)
-                and (self.first_year is None or year >= self.first_year)
-                and (self.last_year is None or year <= self.last_year)
-                and (self.periods is None or period in self.periods)
-                and (self.raw_files is None or Path(raw_file).name in self.raw_files)
-                and (self.source_ids is None or source_id in self.source_ids)
-                and (self.words is None or any(w in text for w in self.words)))
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def load_rules(path: str | Path = RULES_FILE, raw_dir: str | Path | None = None,
-               prov: dict | None = None) -> list[Rule]:
-    """Read and check the rules file (default ``data/raw/observation_rules.yml``).
-
-    The file is verified against its sha256 in ``provenance.yml`` like every raw file. Each rule
-    needs an ``id``, a ``value`` allowed for its section, ``reasoning``, and — except
-    ``release_stage`` rules, which match words printed on the row itself — a ``file`` in
-    ``raw_dir`` and a ``quote`` found in that file (white space runs compared as one space).
-    Unknown keys, indicators, sources or files are errors naming the rule (:class:`RawDataError`).
-    """
-    path = paths.resolve(path)
-    raw_dir = path.parent if raw_dir is None else paths.resolve(raw_dir)
-    name = paths.relative(path)
-    prov = provenance.load_provenance(raw_dir / "provenance.yml") if prov is None else prov
-    if path.parent == paths.DATA_RAW:
-        provenance.verify_raw_file(path, prov)
-    data = load_yaml(path) or {}
-    indicators = catalogue.catalogue()["indicators"]
-    regions = catalogue.catalogue()["regions"]
-    rules: list[Rule] = []
-    seen: set[str] = set()
-    for field, (_, allowed) in FIELDS.items():
-        entries = data.get(field) or []
-        if not isinstance(entries, list):
-            raise RawDataError(name, f"section {field!r} must be a list of rules", column=field)
-        for entry in entries:
-            rid = entry.get("id") if isinstance(entry, dict) else None
-            if not isinstance(rid, str) or not rid:
-                raise RawDataError(name, f"every rule in {field!r} needs an 'id'", column=field)
-
-            def bad(message: str, key: str) -> RawDataError:
-                return RawDataError(name, f"rule {rid!r}: {message}", column=key)
-
-            if rid in seen:
-                raise bad("the id is used twice", "id")
-            seen.add(rid)
-            unknown = set(entry) - _RULE_KEYS
-            if unknown:
-                raise bad(f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}", sorted(unknown)[0])
-            if entry.get("value") not in allowed:
-                raise bad(f"value {entry.get('value')!r}; expected one of {', '.join(allowed)}", "value")
-            if not str(entry.get("reasoning") or "").strip():
-                raise bad("needs 'reasoning': why the cited passage supports the rule", "reasoning")
-            seq = {k: tuple(str(x) for x in entry[k]) if entry.get(k) is not None else None
-                   for k in ("indicators", "periods", "raw_files", "source_ids", "words")}
-            for ind in seq["indicators"] or ():
-                if ind not in indicators:
-                    raise bad(f"unknown indicator {ind!r} (not in analysis/indicators.yml)", "indicators")
-            for sid in seq["source_ids"] or ():
-                if sid not in prov["sources"]:
-                    raise bad(f"unknown source_id {sid!r} (not in provenance.yml)", "source_ids")
-            for f in seq["raw_files"] or ():
-                if not (raw_dir / f).is_file():
-                    raise bad(f"raw file {f!r} not found in {paths.relative(raw_dir)}", "raw_files")
-            if entry.get("region_code") is not None and str(entry["region_code"]) not in regions:
-                raise bad(f"unknown region_code {entry['region_code']!r}", "region_code")
-            for key in ("first_year", "last_year"):
-                if entry.get(key) is not None and not isinstance(entry[key], int):
-                    raise bad(f"{key} must be a year (a whole number), found {entry[key]!r}", key)
-            if field == "release_stage":
-                if not seq["words"]:
-                    raise bad("a release_stage rule matches words printed on the row: give 'words'", "words")
-            else:
-                if seq["words"]:
-                    raise bad("'words' is only for release_stage rules", "words")
-                cited, quote = entry.get("file"), entry.get("quote")
-                if not cited or not quote:
-                    raise bad("needs 'file' (in data/raw/) and 'quote' (the passage it rests on)", "quote")
-                cited_path = raw_dir / str(cited)
-                if not cited_path.is_file() or str(cited) not in prov["files"]:
-                    raise bad(f"cites {cited!r}, which is not a registered file of {paths.relative(raw_dir)}", "file")
-                if _squash(str(quote)) not in _squash(read_utf8_text(cited_path)):
-                    raise bad(f"the quote {str(quote)!r} is not in {cited} (white space aside)", "quote")
-            rules.append(Rule(
-                id=rid, field=field, value=str(entry["value"]),
-                region_code=None if entry.get("region_code") is None else str(entry["region_code"]),
-                indicators=seq["indicators"], first_year=entry.get("first_year"), last_year=entry.get("last_year"),
-                periods=seq["periods"], raw_files=seq["raw_files"], source_ids=seq["source_ids"], words=seq["words"],
-                file=entry.get("file"), quote=None if entry.get("quote") is None else str(entry["quote"]),
-                reasoning=_squash(str(entry["reasoning"]))))
-    return rules
-
-
-def raw_row_texts(observations: pd.DataFrame, root: str | Path = paths.ROOT) -> dict[tuple[str, int], str]:
-    """``(raw_file, raw_row) → the words of that raw row`` (every cell joined), for the files cited.
-
-    ``raw_file`` is as in the observations table (relative to ``root``); rows are read with
-    :func:`analysis.files.read_csv_rows`, so line numbers agree with ``raw_row``.
-    """
-    columns = {**{p.name: records.BULLETIN_COLUMNS for p in paths.BULLETINS},
-               paths.PLAN_OBSERVATIONS.name: records.PLAN_COLUMNS}
-    out: dict[tuple[str, int], str] = {}
-    for raw_file in sorted(set(observations["raw_file"])):
-        if Path(raw_file).name not in columns:
-            continue
-        for line, row in read_csv_rows(Path(root) / raw_file, columns[Path(raw_file).name]):
-            out[(raw_file, line)] = " ".join(str(v) for v in row.values())
-    return out
-
-
-def annotate(observations: pd.DataFrame, rules: list[Rule], row_texts: dict[tuple[str, int], str] | None = None) -> pd.DataFrame:
-    """The observations with :data:`TRUST_COLUMNS` filled from ``rules`` (and the raw rows' words).
-
-    ``row_texts`` (:func:`raw_row_texts`) supplies the printed words that ``release_stage`` rules
-    look for. Unmatched rows are ``not_stated`` with an empty rule id. Two rules giving one row
-    different values raise :class:`RawDataError` naming both rules and the row.
-    """
-    row_texts = row_texts or {}
-    out = observations.copy()
-    for field, (column, _) in FIELDS.items():
-        values, ids = [], []
-        for r in out.itertuples(index=False):
-            text = row_texts.get((r.raw_file, int(r.raw_row)), "")
-            hits = [rule for rule in rules if rule.field == field and rule.applies(
-                r.region_code, r.indicator_id, int(r.year), r.period, r.raw_file, r.source_id, text)]
-            if len({h.value for h in hits}) > 1:
-                raise RawDataError(paths.relative(RULES_FILE), f"rules {', '.join(h.id for h in hits)} give "
-                                   f"{r.obs_id} ({r.raw_file}, line {r.raw_row}) different {field} values "
-                                   f"({', '.join(h.value for h in hits)}); make them agree", column=field)
-            values.append(hits[0].value if hits else "not_stated")
-            ids.append(" + ".join(h.id for h in hits))
-        out[column], out[f"{column}_rule"] = values, ids
-    return out
 
 
 # --------------------------------------------------------------------------- quality and variants
@@ -273,7 +87,7 @@ def variant_observations(observations: pd.DataFrame, variant: str) -> pd.DataFra
         keep = observations["quality"].isin(("official", "official_reprint"))
     elif variant == "post_census":
         if "vintage" not in observations:
-            raise ValueError("observations lack the 'vintage' column: annotate them first (trust.annotate)")
+            raise ValueError("observations lack the 'vintage' column: annotate them first (observation_rules.annotate)")
         keep = observations["vintage"] != "pre_2018_census"
     else:
         raise ValueError(f"variant {variant!r}: expected one of {', '.join(VARIANTS)}")
@@ -504,175 +318,3 @@ def trust_counts(robust: pd.DataFrame) -> dict[str, int]:
     judged = robust[robust["status"] != "no_data"]
     counts = judged["weakest_quality_status"].value_counts()
     return {q: int(counts.get(q, 0)) for q in QUALITY_ORDER}
-
-
-# --------------------------------------------------------------------------- messages (rendered by analysis.words)
-def quality_message(quality: str | None) -> str:
-    """The message key naming a quality flag (``trust.quality.<flag>``; none: ``trust.quality.none``)."""
-    return f"trust.quality.{quality}" if quality in QUALITY_ORDER else "trust.quality.none"
-
-
-def caveat_messages(caveat_rows: pd.DataFrame) -> list[tuple[str, tuple[str, dict]]]:
-    """``[(part, (trust.caveat.<caveat>, {years, detail})), …]`` for caveat rows of one target."""
-    out = []
-    for r in caveat_rows.itertuples(index=False):
-        params = {k: ("" if pd.isna(getattr(r, k)) else str(getattr(r, k))) for k in ("years", "detail")}
-        out.append((r.part, (f"trust.caveat.{r.caveat}", params)))
-    return out
-
-
-def sensitivity_messages(row: pd.Series) -> list[tuple[str, str, dict]]:
-    """``[(variant, key, params), …]``: what each variant changes for one robustness row.
-
-    ``params`` hold raw values (status keys, fractions); :func:`describe` formats them. Per
-    variant the status comes first. Too few points to fit a trend is said once — for all data
-    (variant ``all``) when even all data have too few, else for the variant — instead of
-    listing the trend and probability that could not be computed.
-    """
-    out = []
-    too_few_all = str(row.get("too_few")) == "True"
-    if too_few_all:
-        out.append(("all", "trust.sensitivity.too_few_all", {"n": int(row["n_points"])}))
-    for v in VARIANTS:
-        too_few = str(row.get(f"too_few_{v}")) == "True"
-        params = {"status": row["status"], "variant_status": row[f"status_{v}"], "rate": row["trend_rate"],
-                  "variant_rate": row[f"trend_rate_{v}"], "probability": row["probability"],
-                  "variant_probability": row[f"probability_{v}"]}
-        changes = row.get(f"changes_{v}")
-        changes = changes.split(";") if isinstance(changes, str) and changes else []
-        out += [(v, f"trust.sensitivity.{c}", params) for c in changes if c.startswith("status")]
-        if too_few and not (too_few_all and row[f"n_points_{v}"] == row["n_points"]):
-            out.append((v, "trust.sensitivity.too_few", {"n": int(row[f"n_points_{v}"])}))
-        out += [(v, f"trust.sensitivity.{c}", params) for c in changes
-                if not c.startswith("status") and not (too_few and c.endswith("_missing"))]
-    return out
-
-
-def _status_label(key, language: str) -> str:
-    labels = progress.STATUS_ZH if language == "zh" else progress.STATUS_EN
-    return labels.get(key, words.text("missing_value", language))
-
-
-def _quality_and_caveats(weakest: str | None, caveat_rows: pd.DataFrame, language: str) -> tuple[str, list[str]]:
-    """“weakest source: …” and one “part: caveat” text per caveat row, in ``language``."""
-    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
-
-    def years(text: str) -> str:
-        return t("trust.year_separator").join(y for y in text.split(",") if y)
-
-    quality = t("trust.rests_on", quality=t(quality_message(weakest if isinstance(weakest, str) else None)))
-    cav, parts_of = [], {}
-    for part, (key, params) in caveat_messages(caveat_rows):
-        params = {k: years(v) if v and v.replace(",", "").isdigit() else v for k, v in params.items()}
-        text = t(key, **params)
-        parts_of.setdefault(text, []).append(part)
-    for text, parts in parts_of.items():  # a caveat of both the status and the trend is said once
-        cav.append(text if len(set(parts)) > 1 else t("trust.with_part", part=t(f"trust.part.{parts[0]}"), text=text))
-    return quality, cav
-
-
-def describe(row: pd.Series, caveat_rows: pd.DataFrame, language: str) -> dict[str, str]:
-    """The words shown beside one target's status or projection, in ``language``.
-
-    ``quality`` (the weakest source it rests on), ``caveats`` (each with its part: status or
-    trend), ``sensitivity`` (what the variants change, or that nothing does).
-    """
-    from analysis.report import fmt_pct
-
-    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
-    sep = t("trust.list_separator")
-    quality, cav = _quality_and_caveats(row.get("weakest_quality"), caveat_rows, language)
-    sens = []
-    for variant, key, params in sensitivity_messages(row):
-        shown = dict(params)
-        if variant in VARIANTS:
-            shown["variant"] = t(f"trust.variant.{variant}")
-        for k in ("status", "variant_status"):
-            if k in shown:
-                shown[k] = _status_label(shown[k], language)
-        for k in ("rate", "variant_rate"):
-            if k in shown:
-                shown[k] = fmt_pct(float(shown[k]))
-        for k in ("probability", "variant_probability"):
-            if k in shown:
-                shown[k] = fmt_pct(float(shown[k]), 0)
-        sens.append(t(key, **shown))
-    nothing_judged = all(row.get(c) == "no_data" for c in ("status", "status_official", "status_post_census")) \
-        and not (isinstance(row.get("scenario_id"), str) and row.get("scenario_id"))
-    if sens:
-        sensitivity = sep.join(sens)
-    else:
-        sensitivity = t("missing_value") if nothing_judged else t("trust.sensitivity.unchanged")
-    return {"quality": quality, "caveats": sep.join(cav), "sensitivity": sensitivity}
-
-
-def trust_line(robust: pd.DataFrame, language: str) -> str:
-    """The summary's trust line: judged targets by the weakest quality of their status."""
-    counts = trust_counts(robust)
-    return words.text("trust.summary_line", language, judged=sum(counts.values()), **counts)
-
-
-def target_words(robust: pd.DataFrame, caveat_rows: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Per target (index ``target_id``): ``quality``, ``caveats``, ``sensitivity`` in ``language``
-    (:func:`describe` of every robustness row), and ``summary``, the three in one text to put
-    beside a status or projection (``missing_value`` for a target that rests on nothing)."""
-    missing = words.text("missing_value", language)
-    sep = words.text("trust.list_separator", language)
-    rows = {}
-    for _, r in robust.iterrows():
-        d = describe(r, caveat_rows[caveat_rows["target_id"] == r["target_id"]], language)
-        rests = isinstance(r.get("weakest_quality"), str)
-        parts = [d["quality"] if rests else "", d["caveats"], d["sensitivity"] if d["sensitivity"] != missing else ""]
-        rows[int(r["target_id"])] = {**d, "summary": sep.join(p for p in parts if p) or missing}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["quality", "caveats", "sensitivity", "summary"]).rename_axis("target_id")
-
-
-def series_caveat_text(observations: pd.DataFrame, region_code: str, indicator_id: str, evaluation_year: int,
-                       language: str) -> str:
-    """The caveats of one annual series (its weakest source first), in ``language``, for a
-    notebook or a caption that uses the series; ``missing_value`` when the series is empty."""
-    pts = series_points(observations, region_code, indicator_id)
-    if pts.empty:
-        return words.text("missing_value", language)
-    rows = pd.DataFrame([{"target_id": 0, "part": "trend", **c} for c in caveats(pts, observations, region_code, evaluation_year)],
-                        columns=CAVEAT_COLUMNS)
-    quality, cav = _quality_and_caveats(weakest_quality(pts["quality"]), rows, language)
-    return words.text("trust.list_separator", language).join([quality, *cav])
-
-
-def robustness_display(robust: pd.DataFrame, caveat_rows: pd.DataFrame, progress: pd.DataFrame, language: str) -> pd.DataFrame:
-    """The robustness table as the report shows it, headers and cells in ``language``.
-
-    One row per target (none dropped): target, weakest source, status / trend points / trend rate /
-    probability of reaching the target each as ``all / official only / without pre-revision``,
-    caveats and what the variants change. ``progress`` is ``target_progress.csv`` (for names).
-    """
-    from analysis.report import fmt_pct
-
-    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
-    dash = t("missing_value")
-    names = progress.set_index("target_id")["indicator_zh" if language == "zh" else "indicator_en"]
-    described = target_words(robust, caveat_rows, language)
-
-    def triple(r, column, fmt):
-        return t("trust.triple", **{k: fmt(r[c]) for k, c in (("all", column), ("official", f"{column}_official"),
-                                                               ("post_census", f"{column}_post_census"))})
-
-    def count(v):
-        return dash if pd.isna(v) else str(int(v))
-
-    rows = []
-    for _, r in robust.iterrows():
-        tid = int(r["target_id"])
-        has_trend = bool(r["scenario_id"]) and isinstance(r["scenario_id"], str)
-        rows.append({
-            t("trust.column.target"): f"{tid}. {names.get(tid, r['indicator_id'])}",
-            t("trust.column.quality"): t(quality_message(r["weakest_quality"] if isinstance(r["weakest_quality"], str) else None)),
-            t("trust.column.status"): triple(r, "status", lambda v: _status_label(v, language)),
-            t("trust.column.points"): triple(r, "n_points", count) if has_trend else dash,
-            t("trust.column.trend_rate"): triple(r, "trend_rate", fmt_pct) if has_trend else dash,
-            t("trust.column.probability"): triple(r, "probability", lambda v: fmt_pct(v, 0)) if has_trend else dash,
-            t("trust.column.caveats"): described.loc[tid, "caveats"] or dash,
-            t("trust.column.sensitivity"): described.loc[tid, "sensitivity"],
-        })
-    return pd.DataFrame(rows)

@@ -31,7 +31,7 @@ targets_path = "data/processed/plan_targets.csv"
 # %%
 from IPython.display import display
 
-from analysis import files, observations, paths, targets, trust
+from analysis import files, observation_rules, observations, paths, targets
 from analysis.parameters import check_parameter
 
 for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
@@ -41,8 +41,8 @@ for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
 obs, unused = observations.build_observations(paths.resolve(raw_dir))
 # vintage (2018 economic-census revision), release stage and XPCC 6th Division coverage, from the
 # rules in data/raw/observation_rules.yml (each quoting what it rests on) and the raw rows' words
-rules = trust.load_rules(paths.resolve(raw_dir) / trust.RULES_FILE.name)
-obs = trust.annotate(obs, rules, trust.raw_row_texts(obs))
+rules = observation_rules.load_rules(paths.resolve(raw_dir) / observation_rules.RULES_FILE.name)
+obs = observation_rules.annotate(obs, rules, observation_rules.raw_row_texts(obs))
 plan_targets = targets.load_targets(paths.resolve(raw_dir) / paths.PLAN_TEXT.name)
 print(f"{len(obs)} observations ({int(obs['selected'].sum())} selected), {len(unused)} rows not used, "
       f"{len(plan_targets)} targets")

@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, labels, observations, paths, report, scenarios, style, trust, words
+from analysis import catalogue, figures, files, labels, observations, paths, report, scenarios, style, trust_words, words
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -120,8 +120,8 @@ if summary["trend_method"]:
                             probability=pct(summary["probability_of_target"], 0)))
 for message in words.from_json(summary["note_messages"]):
     lines.append(words.text("scenario.explain.note", "zh", note=words.render(message, "zh")))
-# the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust.py)
-lines.append(trust.series_caveat_text(obs, region_code, indicator, horizon, "zh"))
+# the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust_words.py)
+lines.append(trust_words.series_caveat_text(obs, region_code, indicator, horizon, "zh"))
 display(Markdown("\n".join(f"- {line}" for line in lines)))
 if len(readings):
     display(readings)

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style, trust, words
+from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style, trust_words, words
 from analysis.parameters import ParameterError, check_parameter
 
 for _name in ("sweep_from", "sweep_to", "sweep_step"):
@@ -80,8 +80,8 @@ for indicator in scenarios.SCENARIO_INDICATORS:
     parts.append(bt.assign(indicator_id=indicator))
 backtest = pd.concat(parts, ignore_index=True)
 display(backtest)
-# what each backtested series rests on: weakest source, census vintages, XPCC coverage (analysis/trust.py)
-display(Markdown("\n".join(f"- {catalogue.indicator(i)['name_zh']}：{trust.series_caveat_text(obs, region_code, i, backtest_cutoff, 'zh')}"
+# what each backtested series rests on: weakest source, census vintages, XPCC coverage (analysis/trust_words.py)
+display(Markdown("\n".join(f"- {catalogue.indicator(i)['name_zh']}：{trust_words.series_caveat_text(obs, region_code, i, backtest_cutoff, 'zh')}"
                            for i in scenarios.SCENARIO_INDICATORS)))
 
 # %%

@@ -35,14 +35,14 @@ import math
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import files, paths, progress, scenarios, trust
+from analysis import files, observation_rules, paths, progress, scenarios, trust, trust_words
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
 thresholds = progress.load_thresholds(paths.resolve(thresholds_path))
 obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
 plan_targets = pd.read_csv(paths.resolve(targets_path))
-rules = trust.load_rules(paths.resolve(rules_path))
+rules = observation_rules.load_rules(paths.resolve(rules_path))
 summaries = {i: pd.read_csv(paths.resolve(processed_dir) / f"scenario_summary_{i}.csv", dtype={"region_code": str}).iloc[0]
              for i in scenarios.SCENARIO_INDICATORS}
 
@@ -55,7 +55,7 @@ for ind, s in summaries.items():
         a, b = float(row[ours].iloc[0]), float(s[theirs])
         if not ((math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)):
             raise ValueError(f"{ind}: recomputed {ours} {a!r} differs from scenario_summary_{ind}.csv ({b!r}); rerun make report")
-display(Markdown(trust.trust_line(robust, "zh") + "\n\n" + trust.trust_line(robust, "en")))
+display(Markdown(trust_words.trust_line(robust, "zh") + "\n\n" + trust_words.trust_line(robust, "en")))
 display(robust)
 display(caveats)
 

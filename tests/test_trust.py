@@ -1,5 +1,6 @@
-"""How far to trust each conclusion (analysis/trust.py): vintage and coverage from the rules file,
-the weakest source, caveats, the sensitivity variants and the robustness table.
+"""How far to trust each conclusion: vintage and coverage from the rules file (analysis/observation_rules.py),
+the weakest source, caveats, the sensitivity variants (analysis/trust.py) and their words and the
+robustness table (analysis/trust_words.py).
 
 Fixture values marked "real" are published Changji figures or the plan's own numbers (2020 三产
 563.51 and 社零 224.27 from the plan, 2018 三产 440.14 from chinawiki.net, 2023 三产 704.11 and 社零
@@ -12,7 +13,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import paths, progress, provenance, scoreboard, trust
+from analysis import observation_rules, paths, progress, provenance, scoreboard, trust, trust_words
 from analysis.errors import RawDataError
 from analysis.observations import build_observations
 from analysis.targets import load_targets
@@ -24,7 +25,7 @@ PLAN_OBS = "data/raw/plan_text_observations.csv"
 
 @pytest.fixture(scope="module")
 def rules():
-    return trust.load_rules()
+    return observation_rules.load_rules()
 
 
 @pytest.fixture(scope="module")
@@ -86,26 +87,26 @@ def test_a_quote_not_in_its_file_names_the_rule(tmp_path):
     path = _write_rules(tmp_path, RULE.format(id="invented", value="pre_2018_census", indicator="gdp",
                                               quote="The 2017 figures were revised twice"))
     with pytest.raises(RawDataError, match="rule 'invented': the quote .* is not in data_notes.md"):
-        trust.load_rules(path, raw_dir=paths.DATA_RAW)
+        observation_rules.load_rules(path, raw_dir=paths.DATA_RAW)
 
 
 def test_a_rule_with_an_unknown_indicator_or_value_is_refused(tmp_path):
     quote = "The 2018 figures predate the 2018 economic-census revision"
     path = _write_rules(tmp_path, RULE.format(id="r1", value="pre_2018_census", indicator="gdpp", quote=quote))
     with pytest.raises(RawDataError, match="rule 'r1': unknown indicator 'gdpp'"):
-        trust.load_rules(path, raw_dir=paths.DATA_RAW)
+        observation_rules.load_rules(path, raw_dir=paths.DATA_RAW)
     path = _write_rules(tmp_path, RULE.format(id="r2", value="old", indicator="gdp", quote=quote))
     with pytest.raises(RawDataError, match="rule 'r2': value 'old'; expected one of pre_2018_census"):
-        trust.load_rules(path, raw_dir=paths.DATA_RAW)
+        observation_rules.load_rules(path, raw_dir=paths.DATA_RAW)
 
 
 def test_two_rules_that_disagree_stop_the_annotation(tmp_path):
     quote = "The 2018 figures predate the 2018 economic-census revision"
     text = (RULE.format(id="says_pre", value="pre_2018_census", indicator="tertiary_value_added", quote=quote)
             + RULE.format(id="says_post", value="post_2018_census", indicator="tertiary_value_added", quote=quote).split("\n", 1)[1])
-    rules = trust.load_rules(_write_rules(tmp_path, text), raw_dir=paths.DATA_RAW)
+    rules = observation_rules.load_rules(_write_rules(tmp_path, text), raw_dir=paths.DATA_RAW)
     with pytest.raises(RawDataError, match="rules says_pre, says_post give .* different vintage values"):
-        trust.annotate(tertiary(), rules)
+        observation_rules.annotate(tertiary(), rules)
 
 
 def test_the_rules_file_is_a_verified_raw_file(tmp_path, monkeypatch):
@@ -118,12 +119,12 @@ def test_the_rules_file_is_a_verified_raw_file(tmp_path, monkeypatch):
     monkeypatch.setattr(provenance, "DATA_RAW", raw)
     monkeypatch.setattr(paths, "DATA_RAW", raw)
     with pytest.raises(RawDataError, match="checksum changed"):
-        trust.load_rules(raw / "observation_rules.yml")
+        observation_rules.load_rules(raw / "observation_rules.yml")
 
 
 # --------------------------------------------------------------------------- annotation on fixtures
 def test_a_pre_census_point_is_flagged_and_dropped_by_variant_b(rules):
-    obs = trust.annotate(tertiary(), rules)
+    obs = observation_rules.annotate(tertiary(), rules)
     assert dict(zip(obs["year"], obs["vintage"])) == {2015: "not_stated", 2018: "pre_2018_census",
                                                        2020: "post_2018_census", 2023: "post_2018_census"}
     assert dict(zip(obs["year"], obs["coverage_xpcc6"]))[2023] == "yes"
@@ -139,7 +140,7 @@ def test_a_pre_census_point_is_flagged_and_dropped_by_variant_b(rules):
 
 def test_variant_selects_the_remaining_row_when_the_selected_one_is_left_out(rules):
     reprint = ob("tertiary_value_added", 2023, 704.1, "huangvipo_xj_trade_jan_oct_2024", "official_reprint", line=30, selected=False)
-    obs = trust.annotate(tertiary([reprint]), rules)
+    obs = observation_rules.annotate(tertiary([reprint]), rules)
     official = trust.variant_observations(obs, "official")
     row = official[(official["year"] == 2023)]
     assert list(row["value"]) == [704.1] and bool(row["selected"].iloc[0])
@@ -158,15 +159,15 @@ def test_official_only_variant_with_one_point_says_it_cannot_fit_a_trend(rules, 
     retail = [ob("retail_sales_total", 2020, 224.27, "cj_plan_2022_97", "official", PLAN_OBS, 6),   # real (plan)
               ob("retail_sales_total", 2022, 260.0, "alimail_changji_profile", "encyclopedia_blog", line=16),
               ob("retail_sales_total", 2023, 291.51, "yaliqi_changji_counties_2025", "encyclopedia_blog", line=23)]  # real
-    obs = trust.annotate(pd.DataFrame(retail), rules)
+    obs = observation_rules.annotate(pd.DataFrame(retail), rules)
     robust, cav = trust.robustness(plan_targets, obs, {"retail_sales_total": summary("retail_sales_total", 340.0, 0.065)},
                                    2023, TH, rules)
     row = robust.set_index("scenario_id").loc["retail_sales_total"]
     assert row["n_points"] == 3 and row["n_points_official"] == 1
     assert bool(row["too_few_official"]) and not bool(row["too_few"])
     assert pd.isna(row["trend_rate_official"]) and not pd.isna(row["trend_rate"])
-    zh = trust.describe(row, cav[cav["target_id"] == row["target_id"]], "zh")["sensitivity"]
-    en = trust.describe(row, cav[cav["target_id"] == row["target_id"]], "en")["sensitivity"]
+    zh = trust_words.describe(row, cav[cav["target_id"] == row["target_id"]], "zh")["sensitivity"]
+    en = trust_words.describe(row, cav[cav["target_id"] == row["target_id"]], "en")["sensitivity"]
     assert "仅用官方及官方转载数据：只有 1 个年度数据点，无法拟合趋势" in zh
     assert "official and official-reprint figures only: only 1 annual point(s), no trend can be fitted" in en
     assert len(robust) == len(plan_targets)  # no row dropped
@@ -174,16 +175,16 @@ def test_official_only_variant_with_one_point_says_it_cannot_fit_a_trend(rules, 
 
 def test_a_status_that_flips_under_official_only_is_reported_as_flipping(rules, plan_targets):
     official_2022 = ob("tertiary_value_added", 2022, 570.0, "cj_gov_tourism_reply_2022", "official", line=40)  # invented
-    obs = trust.annotate(tertiary([official_2022]), rules)
+    obs = observation_rules.annotate(tertiary([official_2022]), rules)
     robust, cav = trust.robustness(plan_targets, obs, {"tertiary_value_added": summary("tertiary_value_added", 830.0, 0.08)},
                                    2023, TH, rules)
     row = robust.set_index("target_id").loc[1]
     assert (row["status"], row["status_official"]) == ("on_track", "lagging")
     assert "status" in row["changes_official"].split(";")
     row = robust[robust["target_id"] == 1].iloc[0]
-    text = trust.describe(row, cav[cav["target_id"] == 1], "zh")["sensitivity"]
+    text = trust_words.describe(row, cav[cav["target_id"] == 1], "zh")["sensitivity"]
     assert f"仅用官方及官方转载数据：状态变为“{progress.STATUS_ZH['lagging']}”" in text
-    assert "the status becomes “lagging”" in trust.describe(row, cav[cav["target_id"] == 1], "en")["sensitivity"]
+    assert "the status becomes “lagging”" in trust_words.describe(row, cav[cav["target_id"] == 1], "en")["sensitivity"]
     # the trust line counts judged targets by the weakest source behind their status
     assert trust.trust_counts(robust)["encyclopedia_blog"] >= 1
 
@@ -200,7 +201,7 @@ def test_changes_respect_the_tolerances():
 @pytest.fixture(scope="module")
 def real(rules, plan_targets):
     obs, _ = build_observations()
-    return trust.annotate(obs, rules, trust.raw_row_texts(obs))
+    return observation_rules.annotate(obs, rules, observation_rules.raw_row_texts(obs))
 
 
 def test_real_observations_carry_vintage_release_stage_and_coverage(real):
@@ -229,8 +230,8 @@ def test_real_target_1_names_its_weakest_source_and_the_2018_vintage(real, rules
     row = robust[robust["target_id"] == 1].iloc[0]
     assert row["weakest_quality"] == "encyclopedia_blog"
     assert row["n_points"] == 4 and row["n_points_post_census"] == 3
-    zh = trust.describe(row, cav[cav["target_id"] == 1], "zh")
-    en = trust.describe(row, cav[cav["target_id"] == 1], "en")
+    zh = trust_words.describe(row, cav[cav["target_id"] == 1], "zh")
+    en = trust_words.describe(row, cav[cav["target_id"] == 1], "en")
     assert zh["quality"] == "最弱依据：百科、博客或自媒体"
     assert "趋势：2018 年数据早于 2018 年经济普查修订，与修订后的 2020、2023 年数据口径不同" in zh["caveats"]
     assert en["quality"] == "weakest source: encyclopedia, blog or self-media page"
@@ -241,20 +242,20 @@ def test_real_target_1_names_its_weakest_source_and_the_2018_vintage(real, rules
 
 
 def test_a_series_used_in_a_notebook_is_flagged_in_its_language(rules):
-    obs = trust.annotate(tertiary(), rules)
-    zh = trust.series_caveat_text(obs, "652300", "tertiary_value_added", 2025, "zh")
-    en = trust.series_caveat_text(obs, "652300", "tertiary_value_added", 2025, "en")
+    obs = observation_rules.annotate(tertiary(), rules)
+    zh = trust_words.series_caveat_text(obs, "652300", "tertiary_value_added", 2025, "zh")
+    en = trust_words.series_caveat_text(obs, "652300", "tertiary_value_added", 2025, "en")
     assert zh.startswith("最弱依据：百科、博客或自媒体；趋势：2018 年数据早于 2018 年经济普查修订")
     assert en.startswith("weakest source: encyclopedia, blog or self-media page; trend: the 2018 figures predate")
-    assert trust.series_caveat_text(obs, "652300", "tourism_visits", 2025, "en") == "—"
+    assert trust_words.series_caveat_text(obs, "652300", "tourism_visits", 2025, "en") == "—"
 
 
 def test_the_robustness_table_as_shown_keeps_every_target_in_one_language(real, rules, plan_targets):
     s = summary("tertiary_value_added", 830.0, 0.08)
     robust, cav = trust.robustness(plan_targets, real, {"tertiary_value_added": s}, 2023, progress.load_thresholds(), rules)
     evaluated = scoreboard.evaluate_targets(plan_targets, real, 2023, progress.load_thresholds())
-    en = trust.robustness_display(robust, cav, evaluated, "en")
-    zh = trust.robustness_display(robust, cav, evaluated, "zh")
+    en = trust_words.robustness_display(robust, cav, evaluated, "en")
+    zh = trust_words.robustness_display(robust, cav, evaluated, "zh")
     assert len(en) == len(zh) == 19
     first = en.iloc[0]
     assert first["status"] == "broadly as expected / no data / broadly as expected"
