@@ -55,7 +55,7 @@ class State:
     """
 
     indicator: str = "retail_sales_total"
-    region_code: str = "652300"
+    region_code: str = catalogue.SUBJECT_REGION
     target: str | float = "plan"
     stated_rate: str | float | None = "plan"
     base_year: int = 2020
@@ -104,7 +104,7 @@ def load_inputs(observations_path: str | Path, targets_path: str | Path) -> Inpu
             raise FileNotFoundError(f"{paths.relative(p)} not found: run `make report` (or "
                                     f"`make data/processed/observations.csv`) first")
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in (obs_path, targets_file))
-    return Inputs(pd.read_csv(obs_path, dtype={"region_code": str}), pd.read_csv(targets_file), key)
+    return Inputs(observations.read_observations(obs_path), pd.read_csv(targets_file), key)
 
 
 # ---- validation and results ----------------------------------------------------------------------

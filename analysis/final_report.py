@@ -23,6 +23,7 @@ from markupsafe import Markup
 from analysis import final_evaluation, labels, paths, provenance, words
 from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
+from analysis.observations import read_observations
 from analysis.report_context import PLAN, _list, _para, _sources, _stamp, _table, _Writer, fmt_pct
 from analysis.yaml_files import load_yaml
 
@@ -255,7 +256,7 @@ def load_final_report_data(final_path: str | Path, check_path: str | Path, obser
     return FinalReportData(
         final=pd.read_csv(final_path, dtype={"reason_params": str, "total_reason_params": str}),
         check=pd.read_csv(check_path), params=final_evaluation.load_parameters(final_params_path),
-        observations=pd.read_csv(observations_path, dtype={"region_code": str}), provenance=provenance.load_provenance(),
+        observations=read_observations(observations_path), provenance=provenance.load_provenance(),
         parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
         stamp={"git": report.git_revision(paths.ROOT),
                "versions": report.package_versions(("pandas", "numpy", "statsmodels", "papermill", "nbconvert", "jupytext",

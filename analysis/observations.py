@@ -56,7 +56,7 @@ from analysis.selection import QUALITY_ORDER, SELECTION_RULE, select_rows
 __all__ = [
     "BULLETIN_FILES", "PLAN_OBSERVATIONS_FILE", "PLAN_TEXT_FILE", "OBSERVATION_COLUMNS", "UNUSED_COLUMNS",
     "ANNUAL_SERIES_COLUMNS", "SELECTION_RULE", "QUALITY_ORDER", "PERIODS", "STATUSES", "QUALIFIERS",
-    "build_observations", "selected_full_year", "annual_series",
+    "build_observations", "read_observations", "selected_full_year", "annual_series",
 ]
 
 BULLETIN_FILES = tuple(p.name for p in paths.BULLETINS)
@@ -149,6 +149,13 @@ def _unused_table(unused: list[dict]) -> pd.DataFrame:
         table["year"] = table["year"].astype("int64")
         table["raw_row"] = table["raw_row"].astype("int64")
     return table
+
+
+def read_observations(path: str | Path) -> pd.DataFrame:
+    """``observations.csv`` (:data:`OBSERVATION_COLUMNS`) as :func:`build_observations` wrote it, read back
+    with region codes as text (``"652300"``, never the number 652300). ``path``: relative to the project
+    root, or absolute."""
+    return pd.read_csv(paths.resolve(path), dtype={"region_code": str})
 
 
 def selected_full_year(observations: pd.DataFrame, region_code: str | None = None,

@@ -28,14 +28,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from analysis.catalogue import SUBJECT_REGION
 from analysis.growth import required_growth
-from analysis.observations import selected_full_year
+from analysis.observations import read_observations, selected_full_year
 from analysis.parameters import check_parameter
+from analysis.paths import resolve
 from analysis.progress import (
     EPS,
     STATUS_EN,
@@ -63,6 +66,22 @@ EVALUATION_COLUMNS = [
 #: the columns a result copies from its target row
 _FROM_TARGET = ("target_id", "group_zh", "indicator_zh", "indicator_en", "indicator_id", "kind", "unit",
                 "target_value", "target_text")
+
+
+# --------------------------------------------------------------------------- inputs
+class EvaluationInputs(NamedTuple):
+    """What :func:`evaluate_targets` reads besides the evaluation year (a notebook unpacks it)."""
+
+    thresholds: dict              # the class margins (analysis.progress.load_thresholds)
+    observations: pd.DataFrame    # observations.csv (analysis.observations.read_observations)
+    plan_targets: pd.DataFrame    # plan_targets.csv (analysis.targets)
+
+
+def load_evaluation_inputs(thresholds_path: str | Path, observations_path: str | Path, targets_path: str | Path) -> EvaluationInputs:
+    """Read the thresholds file, ``observations.csv`` and ``plan_targets.csv`` (paths relative to the
+    project root, or absolute): the one preamble of every notebook that scores the targets."""
+    return EvaluationInputs(load_thresholds(resolve(thresholds_path)), read_observations(observations_path),
+                            pd.read_csv(resolve(targets_path)))
 
 
 # --------------------------------------------------------------------------- observations used

@@ -21,10 +21,12 @@
 # 研究者可用 papermill 把 `input_path`、`output_path`、`year` 换成新一年的公报文件。
 
 # %% tags=["parameters"]
+from analysis.provenance import PLAN_SOURCE_ID  # the plan itself, 昌州政发〔2022〕97号
+
 input_path = "data/raw/changji_14th_fyp_modern_services_plan.txt"
 output_path = "data/processed/bureau_comparison_2020.csv"
 year = 2020
-source_id = "cj_plan_2022_97"
+source_id = PLAN_SOURCE_ID
 title_prefix = "表 1"
 
 # %%

@@ -31,7 +31,7 @@ targets_path = "data/processed/plan_targets.csv"
 # %%
 from IPython.display import display
 
-from analysis import files, observation_rules, observations, paths, targets
+from analysis import catalogue, files, observation_rules, observations, paths, targets
 from analysis.parameters import check_parameter
 
 for _name in ("raw_dir", "observations_path", "unused_path", "targets_path"):
@@ -57,6 +57,6 @@ for table, path in ((obs, observations_path), (unused, unused_path), (plan_targe
 
 # %%
 print(observations.SELECTION_RULE)
-display(obs[obs["region_code"] == "652300"][["indicator_zh", "year", "period", "value", "unit", "qualifier", "quality", "selected",
+display(obs[obs["region_code"] == catalogue.SUBJECT_REGION][["indicator_zh", "year", "period", "value", "unit", "qualifier", "quality", "selected",
                                              "vintage", "release_stage", "coverage_xpcc6", "selection_note"]])
 display(unused)

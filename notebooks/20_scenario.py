@@ -18,11 +18,13 @@
 # (`make report`), or from your own YAML (`make scenario PARAMS=params/my_case.yaml`).
 
 # %% tags=["parameters"]
+from analysis.catalogue import SUBJECT_REGION  # 昌吉回族自治州
+
 title = ""               # empty: the catalogue's title for this indicator (figure.scenario_title)
 title_en = ""
 description = ""
 indicator = "tertiary_value_added"
-region_code = "652300"
+region_code = SUBJECT_REGION
 target = "plan"          # "plan" (表 2) or a number in the indicator's unit
 stated_rate = "plan"     # "plan", a fraction per year (0.08), or None
 base_year = 2020
@@ -61,7 +63,7 @@ unit = catalogue.indicator(indicator)["unit"]
 # a YAML that names no title (or no English one) gets its own indicator's, never another's
 title = title or words.text("figure.scenario_title", "zh", indicator=labels.indicator(indicator, "zh"), year=horizon)
 title_en = title_en or words.text("figure.scenario_title", "en", indicator=labels.indicator(indicator, "en"), year=horizon)
-obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
+obs = observations.read_observations(observations_path)
 series = observations.annual_series(obs, region_code, indicator)
 # a horizon already published (2025 once its bulletin is out) is fine: there is nothing left to project
 if len(series) and horizon < int(series["year"].max()):

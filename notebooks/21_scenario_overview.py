@@ -17,12 +17,14 @@
 # backtest: each method fitted on data up to 2020, compared with actuals published since.*
 
 # %% tags=["parameters"]
+from analysis.catalogue import SUBJECT_REGION  # 昌吉回族自治州
+
 observations_path = "data/processed/observations.csv"
 targets_path = "data/processed/plan_targets.csv"
 summaries_dir = "data/processed"
 output_dir = "data/processed"
 figures_dir = "figures"
-region_code = "652300"
+region_code = SUBJECT_REGION
 sweep_from = 0.04        # lowest rate of the sweep, fraction per year
 sweep_to = 0.12
 sweep_step = 0.005
@@ -45,7 +47,7 @@ if not sweep_from < sweep_to or sweep_step <= 0:
 check_parameter("backtest_cutoff", backtest_cutoff, int, minimum=2000, maximum=2100)
 region_code = str(region_code)
 style.apply_style()
-obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
+obs = observations.read_observations(observations_path)
 plan_targets = pd.read_csv(paths.resolve(targets_path))
 summaries = pd.concat([pd.read_csv(paths.resolve(summaries_dir) / f"scenario_summary_{i}.csv") for i in scenarios.SCENARIO_INDICATORS],
                       ignore_index=True).set_index("indicator_id")

@@ -26,26 +26,23 @@ plan_path = "data/raw/changji_14th_fyp_modern_services_plan.txt"
 output_dir = "data/processed"
 
 # %%
-import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import audit, files, paths, progress, provenance, scoreboard
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
-thresholds = progress.load_thresholds(paths.resolve(thresholds_path))
-obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
-plan_targets = pd.read_csv(paths.resolve(targets_path))
+thresholds, obs, plan_targets = scoreboard.load_evaluation_inputs(thresholds_path, observations_path, targets_path)
 provenance.verify_raw_file(paths.resolve(plan_path))
 plan_text = files.read_utf8_text(paths.resolve(plan_path))
 
 # %%
-scoreboard = scoreboard.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
+target_progress = scoreboard.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
 plan_audit = audit.audit_plan(plan_text, plan_targets, file=paths.relative(plan_path))
-display(Markdown(f"**{evaluation_year} 年：{progress.summary_line(scoreboard)}**"))
-display(scoreboard)
+display(Markdown(f"**{evaluation_year} 年：{progress.summary_line(target_progress)}**"))
+display(target_progress)
 display(plan_audit)
 
 # %%
-for table, name in ((scoreboard, "target_progress.csv"), (plan_audit, "plan_audit.csv")):
+for table, name in ((target_progress, "target_progress.csv"), (plan_audit, "plan_audit.csv")):
     print("wrote", paths.relative(files.write_csv(table, paths.resolve(output_dir) / name)))

@@ -27,17 +27,14 @@ scenario_params = ["params/scenario_tertiary_value_added.yaml", "params/scenario
 output_dir = "data/processed"
 
 # %%
-import pandas as pd
 from IPython.display import display
 
-from analysis import files, final_evaluation, forecast_check, paths, progress
+from analysis import files, final_evaluation, forecast_check, paths, scoreboard
 from analysis.parameters import check_parameter
 
 check_parameter("scenario_params", scenario_params, list)
 params = final_evaluation.load_parameters(paths.resolve(final_params_path))
-thresholds = progress.load_thresholds(paths.resolve(thresholds_path))
-obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
-plan_targets = pd.read_csv(paths.resolve(targets_path))
+thresholds, obs, plan_targets = scoreboard.load_evaluation_inputs(thresholds_path, observations_path, targets_path)
 
 # %%
 final, scoreboard = final_evaluation.evaluate_final(plan_targets, obs, params, thresholds)

@@ -35,13 +35,11 @@ import math
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import files, observation_rules, paths, progress, scenarios, trust, trust_words
+from analysis import files, observation_rules, paths, scenarios, scoreboard, trust, trust_words
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
-thresholds = progress.load_thresholds(paths.resolve(thresholds_path))
-obs = pd.read_csv(paths.resolve(observations_path), dtype={"region_code": str})
-plan_targets = pd.read_csv(paths.resolve(targets_path))
+thresholds, obs, plan_targets = scoreboard.load_evaluation_inputs(thresholds_path, observations_path, targets_path)
 rules = observation_rules.load_rules(paths.resolve(rules_path))
 summaries = {i: pd.read_csv(paths.resolve(processed_dir) / f"scenario_summary_{i}.csv", dtype={"region_code": str}).iloc[0]
              for i in scenarios.SCENARIO_INDICATORS}

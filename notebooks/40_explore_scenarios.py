@@ -19,9 +19,11 @@
 # `make report`. Run all cells (`make lab`, then Run → Run All Cells).*
 
 # %% tags=["parameters"]
+from analysis.catalogue import SUBJECT_REGION  # 昌吉回族自治州
+
 language = "zh"                  # zh | en: the explorer's words
 indicator = "retail_sales_total"  # tertiary_value_added | retail_sales_total | tourism_visits | tourism_revenue
-region_code = "652300"
+region_code = SUBJECT_REGION
 target = "plan"                  # "plan" (表 2) or a number in the indicator's unit
 stated_rate = "plan"             # "plan", a fraction per year (0.09), or None
 base_year = 2020
