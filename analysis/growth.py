@@ -189,20 +189,10 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
 def required_growth(current: float, target: float, years: float) -> float:
     """Constant annual rate needed to go from ``current`` to ``target`` in ``years`` years.
 
-    Parameters
-    ----------
-    current, target : float
-        Values in the series' own unit (e.g. 亿元); both must be > 0.
-    years : float
-        Years left until the target year (e.g. ``2025 - 2020 = 5``); must be > 0.
+    :func:`cagr` with the arguments a target is stated in: ``current`` and ``target`` in the series'
+    own unit (e.g. 亿元, both > 0), ``years`` left until the target year (e.g. ``2025 - 2020 = 5``,
+    > 0). The rate is a fraction per year.
 
-    Returns
-    -------
-    float
-        Rate as a fraction per year: ``(target / current) ** (1 / years) - 1``.
-
-    Examples
-    --------
     >>> round(required_growth(224.27, 350, 5), 4)   # retail sales 2020 → 2025 target
     0.0931
     """

@@ -34,8 +34,9 @@ Conventions
 - ``selected``: exactly one row per (region_code, indicator_id, year, period, period_note) is
   selected by :data:`SELECTION_RULE` (:mod:`analysis.selection`); the others stay visible with
   a ``selection_note``.
-- ``note``: indicator, value and unit notes as printed, the growth basis, and the coverage caveats
-  of ``analysis/coverage.yml``.
+- ``note``: indicator, value and unit notes as printed, and the growth basis
+  (``analysis/growth_basis.yml``). Census vintage and XPCC coverage are not notes but columns,
+  added from the quoted rules of ``data/raw/observation_rules.yml`` (:mod:`analysis.observation_rules`).
 
 Where the work is done: printed cells are parsed in :mod:`analysis.printed`, units converted in
 :mod:`analysis.units`, rows turned into records in :mod:`analysis.records`, duplicates chosen

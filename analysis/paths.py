@@ -27,7 +27,7 @@ BULLETINS = (DATA_RAW / "changji_bulletins.csv", DATA_RAW / "urumqi_xinjiang_bul
 PLAN_OBSERVATIONS = DATA_RAW / "plan_text_observations.csv"
 
 INDICATORS = ROOT / "analysis" / "indicators.yml"
-COVERAGE_CAVEATS = ROOT / "analysis" / "coverage.yml"
+GROWTH_BASIS = ROOT / "analysis" / "growth_basis.yml"
 PLAN_QUOTES = ROOT / "analysis" / "plan_quotes.yml"
 PLAN_TARGET_LABELS = ROOT / "analysis" / "plan_targets.yml"
 

@@ -71,59 +71,22 @@ RATIO_INDICATORS: dict[str, tuple[str, int]] = {"三次产业结构": ("tertiary
 _FOUR_DIGIT_YEAR = re.compile(r"\d{4}")
 
 
-# --------------------------------------------------------------------------- coverage caveats
-@dataclass(frozen=True)
-class Caveat:
-    """A coverage warning (from ``analysis/coverage.yml``) attached to the ``note`` of matching rows."""
-
-    region_code: str
-    first_year: int | None
-    last_year: int | None
-    indicators: frozenset
-    raw_files: tuple[str, ...] | None  # None: rows from any file
-    note: str
-
-    def applies(self, region_code: str, year: int, indicator_id: str, raw_name: str) -> bool:
-        return (
-            region_code == self.region_code
-            and (self.first_year is None or year >= self.first_year)
-            and (self.last_year is None or year <= self.last_year)
-            and indicator_id in self.indicators
-            and (self.raw_files is None or raw_name in self.raw_files)
-        )
-
-
-_CAVEAT_KEYS = {"region_code", "first_year", "last_year", "indicators", "from", "note"}
-
-
+# --------------------------------------------------------------------------- growth basis
 @lru_cache(maxsize=1)
-def coverage() -> tuple[dict[str, frozenset], tuple[Caveat, ...]]:
-    """``(indicator_groups, caveats)`` read from ``analysis/coverage.yml`` and checked."""
-    data = load_yaml(paths.COVERAGE_CAVEATS)
-    groups = {name: frozenset(ids) for name, ids in data["indicator_groups"].items()}
+def real_growth_indicators() -> frozenset[str]:
+    """The indicators whose growth is stated at comparable prices (``analysis/growth_basis.yml``)."""
+    data = load_yaml(paths.GROWTH_BASIS)
+    ids = data.get("real_growth") if isinstance(data, dict) else None
     known = set(catalogue.catalogue()["indicators"])
-    sources = {"bulletins": tuple(p.name for p in paths.BULLETINS), "plan_text": (paths.PLAN_OBSERVATIONS.name,)}
-    name = paths.relative(paths.COVERAGE_CAVEATS)
-    for group, ids in groups.items():
-        if not ids <= known:
-            raise RawDataError(name, f"group {group!r} names unknown indicators {sorted(ids - known)}")
-    caveats = []
-    for item in data["caveats"]:
-        if set(item) - _CAVEAT_KEYS or item.get("indicators") not in groups or item.get("from", "bulletins") not in sources:
-            raise RawDataError(name, f"a caveat must have {sorted(_CAVEAT_KEYS)}, an indicator group of "
-                                     f"{sorted(groups)} and `from` one of {sorted(sources)}; found {item}")
-        caveats.append(Caveat(str(item["region_code"]), item["first_year"], item["last_year"], groups[item["indicators"]],
-                              sources[item["from"]] if "from" in item else None, item["note"]))
-    return groups, tuple(caveats)
-
-
-def caveat_notes(region_code: str, year: int, indicator_id: str, raw_name: str) -> list[str]:
-    return [c.note for c in coverage()[1] if c.applies(region_code, year, indicator_id, raw_name)]
+    if not isinstance(ids, list) or not set(ids) <= known:
+        raise RawDataError(paths.relative(paths.GROWTH_BASIS), f"`real_growth` must list catalogue indicator ids; "
+                           f"unknown: {sorted(set(ids or ()) - known) if isinstance(ids, list) else ids!r}", column="real_growth")
+    return frozenset(ids)
 
 
 def growth_basis(indicator_id: str) -> str:
     """Whether the published growth of an indicator is real (comparable prices) or nominal."""
-    real = indicator_id in coverage()[0]["real_growth"]
+    real = indicator_id in real_growth_indicators()
     return "growth at comparable prices (real)" if real else "growth nominal"
 
 
@@ -337,7 +300,6 @@ class BulletinReader:
             row.notes.extend(f"unit note: {comment}" for comment in (row.unit.comments if row.unit else ()))
         if not math.isnan(row.growth):
             row.notes.append(growth_basis(ind_id))
-        row.notes.extend(caveat_notes(row.region_code, row.year, ind_id, self.raw_name))
         self.observations.append(observation(
             obs_id=f"{self.path.stem}:{row.line}", region_code=row.region_code, indicator_id=ind_id, year=row.year,
             period=row.info.period, period_note=row.info.period_note, status=row.info.status, number=number,
@@ -524,7 +486,7 @@ def plan_records(path: Path, plan_text: str, raw_name: str, source_id: str, sour
             qualifier=context_qualifier(row.quote, row.number.start(), row.number.end(), row.unit.base),
             value_as_printed=value_as_printed, unit_as_printed=row.unit_text, growth_pct=math.nan, growth_as_printed="",
             source_id=source_id, quality=sources[source_id]["quality"], raw_file=name, raw_row=line,
-            notes=[cells["note"].strip(), *caveat_notes(row.region_code, row.year, row.indicator_id, raw_name)],
+            notes=[cells["note"].strip()],
             step=factor * Decimal(10) ** (-decimals(row.number.group(0))),
         ))
     return records

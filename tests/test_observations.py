@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis import catalogue, files, observations, paths, printed, provenance, units
+from analysis import catalogue, files, observation_rules, observations, paths, printed, provenance, units
 from analysis.errors import RawDataError
 
 CHANGJI = "652300"
@@ -68,7 +68,11 @@ def test_changji_2023_values(obs):
     assert retail["quality"] == "encyclopedia_blog"
     tertiary = one(obs, region_code=CHANGJI, indicator_id="tertiary_value_added", year=2023)
     assert tertiary["value"] == 704.11
-    assert "XPCC" in tertiary["note"]  # coverage caveat travels with the row
+    # the XPCC coverage travels with the row as a column set by a quoted rule, not as a note
+    annotated = observation_rules.annotate(obs, observation_rules.load_rules())
+    row = one(annotated, region_code=CHANGJI, indicator_id="tertiary_value_added", year=2023)
+    assert (row["coverage_xpcc6"], row["coverage_xpcc6_rule"]) == ("yes", "changji_2023_accounts_include_xpcc6")
+    assert "XPCC" not in tertiary["note"]
     share = one(obs, region_code=CHANGJI, indicator_id="tertiary_share_of_gdp", year=2023)
     assert share["value"] == 30.2 and share["value_as_printed"] == "12.7:57.1:30.2" and share["unit"] == "%"
 
@@ -78,7 +82,10 @@ def test_changji_2018_from_billion_yuan(obs):
     assert row["value"] == 440.14  # 44.014 billion yuan × 10
     assert row["value_as_printed"] == "44.014"
     assert row["unit_as_printed"].startswith("billion yuan")
-    assert "2018 economic-census" in row["note"]
+    # before the 2018 economic-census revision: a column set by a quoted rule, not a note
+    annotated = observation_rules.annotate(obs, observation_rules.load_rules())
+    vintage = one(annotated, region_code=CHANGJI, indicator_id="tertiary_value_added", year=2018)
+    assert (vintage["vintage"], vintage["vintage_rule"]) == ("pre_2018_census", "changji_2018_figures_before_census_revision")
     gdp = one(obs, region_code=CHANGJI, indicator_id="gdp", year=2018)
     assert gdp["value"] == 1367.3 and gdp["growth_pct"] == 5.1
 
