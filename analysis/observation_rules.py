@@ -77,6 +77,43 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _check_matching(entry: dict, seq: dict, bad, raw_dir: Path, prov: dict) -> None:
+    """The rule's matching conditions name known indicators, sources, raw files and regions, and whole years."""
+    indicators, regions = catalogue.catalogue()["indicators"], catalogue.catalogue()["regions"]
+    for ind in seq["indicators"] or ():
+        if ind not in indicators:
+            raise bad(f"unknown indicator {ind!r} (not in analysis/indicators.yml)", "indicators")
+    for sid in seq["source_ids"] or ():
+        if sid not in prov["sources"]:
+            raise bad(f"unknown source_id {sid!r} (not in provenance.yml)", "source_ids")
+    for f in seq["raw_files"] or ():
+        if not (raw_dir / f).is_file():
+            raise bad(f"raw file {f!r} not found in {paths.relative(raw_dir)}", "raw_files")
+    if entry.get("region_code") is not None and str(entry["region_code"]) not in regions:
+        raise bad(f"unknown region_code {entry['region_code']!r}", "region_code")
+    for key in ("first_year", "last_year"):
+        if entry.get(key) is not None and not isinstance(entry[key], int):
+            raise bad(f"{key} must be a year (a whole number), found {entry[key]!r}", key)
+
+
+def _check_grounds(field: str, entry: dict, seq: dict, bad, raw_dir: Path, prov: dict) -> None:
+    """What the rule rests on: printed ``words`` (release stage) or a ``quote`` found in a registered raw file."""
+    if field == "release_stage":
+        if not seq["words"]:
+            raise bad("a release_stage rule matches words printed on the row: give 'words'", "words")
+        return
+    if seq["words"]:
+        raise bad("'words' is only for release_stage rules", "words")
+    cited, quote = entry.get("file"), entry.get("quote")
+    if not cited or not quote:
+        raise bad("needs 'file' (in data/raw/) and 'quote' (the passage it rests on)", "quote")
+    cited_path = raw_dir / str(cited)
+    if not cited_path.is_file() or str(cited) not in prov["files"]:
+        raise bad(f"cites {cited!r}, which is not a registered file of {paths.relative(raw_dir)}", "file")
+    if _squash(str(quote)) not in _squash(read_utf8_text(cited_path)):
+        raise bad(f"the quote {str(quote)!r} is not in {cited} (white space aside)", "quote")
+
+
 def load_rules(path: str | Path = RULES_FILE, raw_dir: str | Path | None = None,
                prov: dict | None = None) -> list[Rule]:
     """Read and check the rules file (default ``data/raw/observation_rules.yml``).
@@ -94,8 +131,6 @@ def load_rules(path: str | Path = RULES_FILE, raw_dir: str | Path | None = None,
     if path.parent == paths.DATA_RAW:
         provenance.verify_raw_file(path, prov)
     data = load_yaml(path) or {}
-    indicators = catalogue.catalogue()["indicators"]
-    regions = catalogue.catalogue()["regions"]
     rules: list[Rule] = []
     seen: set[str] = set()
     for field, (_, allowed) in FIELDS.items():
@@ -122,34 +157,8 @@ def load_rules(path: str | Path = RULES_FILE, raw_dir: str | Path | None = None,
                 raise bad("needs 'reasoning': why the cited passage supports the rule", "reasoning")
             seq = {k: tuple(str(x) for x in entry[k]) if entry.get(k) is not None else None
                    for k in ("indicators", "periods", "raw_files", "source_ids", "words")}
-            for ind in seq["indicators"] or ():
-                if ind not in indicators:
-                    raise bad(f"unknown indicator {ind!r} (not in analysis/indicators.yml)", "indicators")
-            for sid in seq["source_ids"] or ():
-                if sid not in prov["sources"]:
-                    raise bad(f"unknown source_id {sid!r} (not in provenance.yml)", "source_ids")
-            for f in seq["raw_files"] or ():
-                if not (raw_dir / f).is_file():
-                    raise bad(f"raw file {f!r} not found in {paths.relative(raw_dir)}", "raw_files")
-            if entry.get("region_code") is not None and str(entry["region_code"]) not in regions:
-                raise bad(f"unknown region_code {entry['region_code']!r}", "region_code")
-            for key in ("first_year", "last_year"):
-                if entry.get(key) is not None and not isinstance(entry[key], int):
-                    raise bad(f"{key} must be a year (a whole number), found {entry[key]!r}", key)
-            if field == "release_stage":
-                if not seq["words"]:
-                    raise bad("a release_stage rule matches words printed on the row: give 'words'", "words")
-            else:
-                if seq["words"]:
-                    raise bad("'words' is only for release_stage rules", "words")
-                cited, quote = entry.get("file"), entry.get("quote")
-                if not cited or not quote:
-                    raise bad("needs 'file' (in data/raw/) and 'quote' (the passage it rests on)", "quote")
-                cited_path = raw_dir / str(cited)
-                if not cited_path.is_file() or str(cited) not in prov["files"]:
-                    raise bad(f"cites {cited!r}, which is not a registered file of {paths.relative(raw_dir)}", "file")
-                if _squash(str(quote)) not in _squash(read_utf8_text(cited_path)):
-                    raise bad(f"the quote {str(quote)!r} is not in {cited} (white space aside)", "quote")
+            _check_matching(entry, seq, bad, raw_dir, prov)
+            _check_grounds(field, entry, seq, bad, raw_dir, prov)
             rules.append(Rule(
                 id=rid, field=field, value=str(entry["value"]),
                 region_code=None if entry.get("region_code") is None else str(entry["region_code"]),
