@@ -211,6 +211,20 @@ def _cells(cells: list[str]) -> str:
     return " | ".join(f"{keep.get(c, '')}" for c in ("region", "year", "indicator", "value", "unit", "source_title"))
 
 
+def _show_change(ch: FileChange, say) -> None:
+    """What changed in one raw file since its recorded version, row by row."""
+    say(f"data/raw/{ch.name}: changed since the recorded version (sha256 {ch.recorded_sha256[:12]}… → {ch.actual_sha256[:12]}…)")
+    if ch.baseline is None:
+        say("  the recorded version was not found (build/raw_recorded/ or git history): rows cannot be compared; "
+            "every row is validated below")
+    for line, cells in ch.added:
+        say(f"  + added   line {line}: {_cells(cells)}")
+    for line, old, new in ch.changed:
+        say(f"  ~ changed line {line}: {_cells(old)}\n                  now: {_cells(new)}")
+    for line, cells in ch.removed:
+        say(f"  - removed (was line {line}): {_cells(cells)}")
+
+
 def run(root: Path = paths.ROOT, accessed: str | None = None, out=sys.stdout) -> int:
     """The command: show changes, write stubs, validate, record hashes. Returns the exit status."""
     say = lambda s="": print(s, file=out)  # noqa: E731
@@ -219,16 +233,7 @@ def run(root: Path = paths.ROOT, accessed: str | None = None, out=sys.stdout) ->
     record = parse_yaml(text, paths.relative(prov_path))
     changes = changed_files(root, record)
     for ch in changes:
-        say(f"data/raw/{ch.name}: changed since the recorded version (sha256 {ch.recorded_sha256[:12]}… → {ch.actual_sha256[:12]}…)")
-        if ch.baseline is None:
-            say("  the recorded version was not found (build/raw_recorded/ or git history): rows cannot be compared; "
-                "every row is validated below")
-        for line, cells in ch.added:
-            say(f"  + added   line {line}: {_cells(cells)}")
-        for line, old, new in ch.changed:
-            say(f"  ~ changed line {line}: {_cells(old)}\n                  now: {_cells(new)}")
-        for line, cells in ch.removed:
-            say(f"  - removed (was line {line}): {_cells(cells)}")
+        _show_change(ch, say)
 
     new_pages = unregistered_rows(root, record)
     if new_pages:

@@ -65,6 +65,28 @@ def fit_trends(series: pd.DataFrame, *, target_year: int, covid: str = "none", s
     return trend, damped
 
 
+def _trend_scenarios(trend: growth.TrendFit, damped: growth.TrendFit, latest_year: int, latest_value: float,
+                     target: float | None, target_year: int, unit: str, stress_shock: float) -> tuple[list[pd.DataFrame], dict]:
+    """The fitted trends' and the stress scenario's rows to ``target_year``, and the summary fields they set."""
+    future = list(range(latest_year + 1, target_year + 1))
+    parts = [_rows(trend.predict(future), "trend_loglinear", unit)]
+    if damped.method == "damped":
+        parts.append(_rows(damped.predict(future), "trend_damped", unit))
+    end = trend.predict([target_year]).iloc[0]
+    stress = growth.stress_path(latest_value, latest_year, trend.growth_rate, target_year, shock=stress_shock)
+    parts.append(_rows(stress, "stress", unit))
+    summary = {
+        "damped_fallback_reason": damped.fallback_reason,
+        "damped_fallback_message": to_json([damped.fallback_reason]) if damped.fallback_reason else None,
+        "trend_method": trend.method, "trend_rate": trend.growth_rate, "trend_value": float(end["value"]),
+        "trend_lower": float(end["lower"]), "trend_upper": float(end["upper"]), "covid_applied": trend.covid_applied,
+        "stress_value": float(stress["value"].iloc[-1]),
+    }
+    if target is not None:
+        summary["probability_of_target"] = growth.probability_of_reaching(trend, target, target_year)
+    return parts, summary
+
+
 def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, target_year: int,
                     stated_rate: float | None, base_year: int, covid: str = "none", seed: int = 0,
                     level: float = 0.80, stress_shock: float = 0.02,
@@ -133,24 +155,12 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
                                     "lower": np.nan, "upper": np.nan, "unit": unit}]))
 
     horizon_years = target_year - latest_year
-    future = list(range(latest_year + 1, target_year + 1))
     if len(series) >= 2 and horizon_years >= 1:
-        trend, damped = fits if fits is not None else fit_trends(series, target_year=target_year, covid=covid,
-                                                                   seed=seed, level=level)
-        parts.append(_rows(trend.predict(future), "trend_loglinear", unit))
-        if damped.method == "damped":
-            parts.append(_rows(damped.predict(future), "trend_damped", unit))
-        summary["damped_fallback_reason"] = damped.fallback_reason
-        summary["damped_fallback_message"] = to_json([damped.fallback_reason]) if damped.fallback_reason else None
-        end = trend.predict([target_year]).iloc[0]
-        summary.update(trend_method=trend.method, trend_rate=trend.growth_rate, trend_value=float(end["value"]),
-                       trend_lower=float(end["lower"]), trend_upper=float(end["upper"]), covid_applied=trend.covid_applied)
-        if target is not None:
-            summary["probability_of_target"] = growth.probability_of_reaching(trend, target, target_year)
-        notes.extend(trend.notes)
-        stress = growth.stress_path(latest_value, latest_year, trend.growth_rate, target_year, shock=stress_shock)
-        parts.append(_rows(stress, "stress", unit))
-        summary["stress_value"] = float(stress["value"].iloc[-1])
+        fits = fits if fits is not None else fit_trends(series, target_year=target_year, covid=covid, seed=seed, level=level)
+        trend_parts, trend_summary = _trend_scenarios(*fits, latest_year, latest_value, target, target_year, unit, stress_shock)
+        parts += trend_parts
+        summary.update(trend_summary)
+        notes.extend(fits[0].notes)
     elif len(series) < 2:
         notes.append(Message("reason.too_few_points", n=len(series)))
     elif horizon_years < 1:
