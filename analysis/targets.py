@@ -175,6 +175,38 @@ def _table_rows(lines: list[str], header_idx: int, file: str) -> list[tuple[int,
     return rows
 
 
+def _row_group(group_cell: str, group: str | None, file: str, line_no: int) -> str:
+    """The row's group (指标类型): its own cell, else the group of the rows above it."""
+    if group_cell:
+        if group_cell not in GROUPS_EN:
+            raise RawDataError(file, f"unknown group {group_cell!r}; expected one of {', '.join(GROUPS_EN)}",
+                               row=line_no, column=HEADER[0])
+        return group_cell
+    if group is None:
+        raise RawDataError(file, "the first row must name its group", row=line_no, column=HEADER[0])
+    return group
+
+
+def _check_row_number(id_cell: str, expected_id: int, file: str, line_no: int) -> None:
+    """序号 runs 1, 2, 3, … with no row missing or repeated."""
+    if not re.fullmatch(r"\d+", id_cell):
+        raise RawDataError(file, f"expected the row number {expected_id}, found {id_cell!r}", row=line_no, column=HEADER[1])
+    if int(id_cell) != expected_id:
+        raise RawDataError(file, f"row number {id_cell} out of sequence: expected {expected_id} (a row is missing or repeated)",
+                           row=line_no, column=HEADER[1])
+
+
+def _new_label(label: str, seen: dict[str, int], file: str, line_no: int) -> str:
+    """The indicator name as the label catalogue keys it; an empty or repeated name is an error."""
+    if not label:
+        raise RawDataError(file, "indicator name is empty", row=line_no, column=HEADER[2])
+    key = squash(label)
+    if key in seen:
+        raise RawDataError(file, f"indicator {label!r} appears twice (also line {seen[key]})", row=line_no, column=HEADER[2])
+    seen[key] = line_no
+    return key
+
+
 def parse_targets(text: str, file: str, link_text: bool = True) -> pd.DataFrame:
     """Parse 表 2 of the plan text into one row per target (columns :data:`COLUMNS`).
 
@@ -211,25 +243,10 @@ def parse_targets(text: str, file: str, link_text: bool = True) -> pd.DataFrame:
     expected_id = 1
     seen: dict[str, int] = {}
     for line_no, (group_cell, id_cell, label, target_cell) in _table_rows(lines, header_idx, file):
-        if group_cell:
-            if group_cell not in GROUPS_EN:
-                raise RawDataError(file, f"unknown group {group_cell!r}; expected one of {', '.join(GROUPS_EN)}",
-                                   row=line_no, column=HEADER[0])
-            group = group_cell
-        elif group is None:
-            raise RawDataError(file, "the first row must name its group", row=line_no, column=HEADER[0])
-        if not re.fullmatch(r"\d+", id_cell):
-            raise RawDataError(file, f"expected the row number {expected_id}, found {id_cell!r}", row=line_no, column=HEADER[1])
-        if int(id_cell) != expected_id:
-            raise RawDataError(file, f"row number {id_cell} out of sequence: expected {expected_id} (a row is missing or repeated)",
-                               row=line_no, column=HEADER[1])
+        group = _row_group(group_cell, group, file, line_no)
+        _check_row_number(id_cell, expected_id, file, line_no)
         expected_id += 1
-        if not label:
-            raise RawDataError(file, "indicator name is empty", row=line_no, column=HEADER[2])
-        key = squash(label)
-        if key in seen:
-            raise RawDataError(file, f"indicator {label!r} appears twice (also line {seen[key]})", row=line_no, column=HEADER[2])
-        seen[key] = line_no
+        key = _new_label(label, seen, file, line_no)
         meta = target_labels().get(key)
         if meta is None:
             raise RawDataError(file, f"unknown indicator {label!r}: add its labels to analysis/plan_targets.yml",
