@@ -20,11 +20,12 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from analysis import final_evaluation, labels, paths, provenance, words
+from analysis import final_evaluation, labels, paths, provenance, report, words
 from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
 from analysis.observations import read_observations
-from analysis.report_context import PLAN, _list, _para, _sources, _stamp, _table, _Writer, fmt_pct
+from analysis.report_context import PLAN, _sources, _stamp
+from analysis.report_format import Writer, fmt_pct, list_block, paragraph_block, table_block
 from analysis.yaml_files import load_yaml
 
 #: the file of each edition (Makefile: FINAL_REPORT, FINAL_REPORT_EN), for the link to the other edition
@@ -102,7 +103,7 @@ def _status(status, language: str) -> str:
     return words.text(f"final.status.{status}", language) if isinstance(status, str) else ""
 
 
-def _target_text(w: _Writer, row: pd.Series) -> Markup:
+def _target_text(w: Writer, row: pd.Series) -> Markup:
     """A 表 2 target as the plan prints it (Chinese) or as value and unit (English)."""
     if w.lang == "zh":
         return Markup.escape(str(row["target_text"]))
@@ -117,7 +118,7 @@ def _source_ids(value) -> list[str]:
 def build_context(data: FinalReportData, language: str) -> dict:
     """Everything the report templates print, in ``language`` (``zh`` or ``en``): the keys of
     :func:`analysis.report_context.build_context` plus ``counts`` (targets per final class)."""
-    w = _Writer(language, data.provenance)
+    w = Writer(language, data.provenance)
     final, params = data.final, data.params
     t = w.t
     final_year = data.evaluation_year
@@ -128,16 +129,16 @@ def build_context(data: FinalReportData, language: str) -> dict:
     plan_title = plan["title_zh"] if language == "zh" else plan["title_en"]
     threshold = percent(params["basically_completed_share"])
 
-    summary = [_para(t("final.report.headline", n_total=len(final), n_judged=len(final) - counts["no_data"],
+    summary = [paragraph_block(t("final.report.headline", n_total=len(final), n_judged=len(final) - counts["no_data"],
                        counts=w.join([t("final.count", n=counts[k], status=_status(k, language)) for k in STATUS_ORDER])))]
     why = _why_no_data(w, final, final_year, first_year, base_year, counts)
     if why:
-        summary += [_para(t("final.report.why_heading")), _list(why)]
+        summary += [paragraph_block(t("final.report.why_heading")), list_block(why)]
 
     sections = [
         ("summary", summary),
         ("targets", [_targets_table(w, final, final_year, first_year)]),
-        ("method", [_list(_method(w, final, final_year, base_year, first_year, threshold))]),
+        ("method", [list_block(_method(w, final, final_year, base_year, first_year, threshold))]),
         ("forecast", _forecast(w, data, final_year)),
         ("sources", _sources(w, data)),
         ("stamp", _stamp(w, data)),
@@ -158,7 +159,7 @@ def build_context(data: FinalReportData, language: str) -> dict:
             "separator": t("list.semicolon"), "missing": words.text("missing_value", language), "counts": counts}
 
 
-def _why_no_data(w: _Writer, final: pd.DataFrame, final_year: int, first_year: int, base_year: int,
+def _why_no_data(w: Writer, final: pd.DataFrame, final_year: int, first_year: int, base_year: int,
                  counts: dict) -> list[Markup]:
     """Why the targets without a class have none, by the reason each carries."""
     why = []
@@ -175,7 +176,7 @@ def _why_no_data(w: _Writer, final: pd.DataFrame, final_year: int, first_year: i
     return why
 
 
-def _targets_table(w: _Writer, final: pd.DataFrame, final_year: int, first_year: int) -> dict:
+def _targets_table(w: Writer, final: pd.DataFrame, final_year: int, first_year: int) -> dict:
     """One row per 表 2 target, by target id; each row carries its id and classes as data attributes."""
     rows, attributes, sources = [], [], [PLAN]
     for _, r in final.sort_values("target_id").iterrows():
@@ -192,11 +193,11 @@ def _targets_table(w: _Writer, final: pd.DataFrame, final_year: int, first_year:
     columns = [w.t("final.col.id"), w.t("final.col.indicator"), w.t("final.col.target"),
                w.t("final.col.value", final_year=final_year), w.t("final.col.share"), w.t("final.col.status"),
                w.t("final.col.reason"), w.t("final.col.total", first_year=first_year, final_year=final_year)]
-    table = _table(w, w.t("final.targets.caption", n=len(final), final_year=final_year), columns, rows, sources)
+    table = table_block(w, w.t("final.targets.caption", n=len(final), final_year=final_year), columns, rows, sources)
     return table | {"row_attributes": attributes}
 
 
-def _method(w: _Writer, final: pd.DataFrame, final_year: int, base_year: int, first_year: int, threshold: str) -> list[Markup]:
+def _method(w: Writer, final: pd.DataFrame, final_year: int, base_year: int, first_year: int, threshold: str) -> list[Markup]:
     items = [w.t("final.method.classes", final_year=final_year, base_year=base_year, threshold=threshold,
                  file=Markup("<code>params/final_evaluation.yaml</code>"))]
     maintain = final[final["method"] == "maintain"].sort_values("target_id")
@@ -209,7 +210,7 @@ def _method(w: _Writer, final: pd.DataFrame, final_year: int, base_year: int, fi
     return items
 
 
-def _forecast(w: _Writer, data: FinalReportData, final_year: int) -> list[dict]:
+def _forecast(w: Writer, data: FinalReportData, final_year: int) -> list[dict]:
     """The mid-term projections refitted on data up to the mid-term year against the final-year actuals."""
     check, midterm_year = data.check, int(data.params["midterm_year"])
     level = percent(check["level"].iloc[0]) if len(check) else percent(float("nan"))
@@ -235,8 +236,8 @@ def _forecast(w: _Writer, data: FinalReportData, final_year: int) -> list[dict]:
                w.t("final.col.projected", final_year=final_year), w.t("final.col.interval", level=level),
                w.t("final.col.actual", final_year=final_year), w.t("final.col.error"), w.t("final.col.covered"),
                w.t("final.col.reason")]
-    return [_para(w.t("final.forecast.intro", midterm_year=midterm_year, final_year=final_year, level=level)),
-            _table(w, w.t("final.forecast.caption", midterm_year=midterm_year, final_year=final_year), columns, rows, sources)]
+    return [paragraph_block(w.t("final.forecast.intro", midterm_year=midterm_year, final_year=final_year, level=level)),
+            table_block(w, w.t("final.forecast.caption", midterm_year=midterm_year, final_year=final_year), columns, rows, sources)]
 
 
 def _indicator_name(indicator_id: str, final: pd.DataFrame, language: str) -> str:
@@ -250,8 +251,6 @@ def _indicator_name(indicator_id: str, final: pd.DataFrame, language: str) -> st
 def load_final_report_data(final_path: str | Path, check_path: str | Path, observations_path: str | Path,
                            final_params_path: str | Path, params_dir: str | Path) -> FinalReportData:
     """Read every table the final report needs (the one function of this module that reads files)."""
-    from analysis import report  # lazy: analysis.report imports analysis.report_context
-
     params = Path(params_dir)
     return FinalReportData(
         final=pd.read_csv(final_path, dtype={"reason_params": str, "total_reason_params": str}),

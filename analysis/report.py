@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from analysis.paths import TEMPLATES
-from analysis.report_context import fmt_number, fmt_pct  # noqa: F401  (the notebooks format numbers with these)
+from analysis.report_format import fmt_number, fmt_pct  # noqa: F401  (the notebooks format numbers with these)
 
 REPORT_TEMPLATES = TEMPLATES / "report"
 

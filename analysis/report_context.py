@@ -6,8 +6,11 @@ the text is computed here from the tables and chosen by indicator id (never by r
 every word comes from the catalogue (``analysis/messages/*.yml``) in the reader's language.
 Figures and tables are numbered in the order they appear; each caption cites its sources
 (publisher or short title, year, quality in words) linking to the sources section, which says
-which figures and tables use each source. :func:`load_report_data` is the one function that
-reads files.
+which figures and tables use each source. One builder per section (``_guide``, ``_findings``,
+``_comparison``, ``_scenarios``, ``_scoreboard``, ``_audit``, ``_methods``, ``_sources``, ``_stamp``)
+says *what* the report says; how a value, a unit, a note or a citation is written, and the numbering,
+are :mod:`analysis.report_format` (:class:`~analysis.report_format.Writer`); the tables are read by
+:func:`analysis.report_data.load_report_data`, the one function that reads files.
 
 Markup: text is :class:`markupsafe.Markup`; values from data are escaped when they are put into
 a catalogue message. In the English edition Chinese words from the data (plan quotes, labels in
@@ -17,19 +20,37 @@ English source titles are ``<cite lang="en">``.
 """
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup, escape
 
-from analysis import catalogue, final_evaluation, labels, paths, provenance, scenarios, trust, trust_words, words
+from analysis import final_evaluation, labels, provenance, trust, trust_words, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
-from analysis.progress import load_thresholds
-from analysis.yaml_files import load_yaml
+from analysis.report_data import ReportData
+from analysis.report_format import (
+    HAS_CJK,
+    Writer,
+    cited_title,
+    decimals_of,
+    figure_block,
+    fmt_number,
+    fmt_pct,
+    fmt_year,
+    is_missing,
+    list_block,
+    mark_latin,
+    note_text,
+    paragraph_block,
+    quoted,
+    series_sources,
+    status_code,
+    stored_message,
+    table_block,
+    table_cell,
+    years_list,
+)
 
 CHANGJI = SUBJECT_REGION
 PLAN = provenance.PLAN_SOURCE_ID
@@ -38,34 +59,6 @@ URUMQI, XINJIANG = REGION_CODES[1:]
 EDITION_FILES = {"zh": "mid_term_evaluation.html", "en": "mid_term_evaluation.en.html"}
 REGION_ORDER = REGION_CODES
 TOURISM = ("tourism_visits", "tourism_revenue")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》〔〕]+(?:[\s\d.,%·()（）:：\-–]*[\u3400-\u9fff“”《》〔〕]+)*")
-_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
-_SERIES_SOURCE = re.compile(r"(?P<year>\d{4}):(?P<source>[\w.-]+)\((?P<quality>\w+),(?P<qualifier>\w+)\)")
-
-
-@dataclass
-class ReportData:
-    """Every input of the report, already read (see :func:`load_report_data`)."""
-
-    comparison: pd.DataFrame            # bureau_comparison_2020.csv (the plan's Table 1)
-    checks: pd.DataFrame                # bureau_comparison_2020_checks.csv
-    observations: pd.DataFrame          # observations.csv
-    progress: pd.DataFrame              # target_progress.csv
-    plan_targets: pd.DataFrame          # plan_targets.csv (the plan's Table 2)
-    plan_audit: pd.DataFrame            # plan_audit.csv
-    backtest: pd.DataFrame              # backtest.csv
-    summaries: dict[str, dict]          # indicator id → scenario_summary_<id>.csv row
-    readings: dict[str, pd.DataFrame]   # indicator id → target_readings_<id>.csv
-    provenance: dict                    # data/raw/provenance.yml
-    thresholds: dict                    # params/evaluation_thresholds.yaml
-    evaluation_year: int
-    parameters: dict[str, dict] = field(default_factory=dict)  # params/*.yaml by file name
-    stamp: dict = field(default_factory=dict)                  # git revision, package versions
-    level: float = 0.8                  # coverage of the prediction intervals
-    min_points_damped: int | None = None
-    covid_years: tuple[int, ...] = ()
-    robustness: pd.DataFrame | None = None          # robustness.csv (analysis/trust.py; None: not built)
-    conclusion_caveats: pd.DataFrame | None = None  # conclusion_caveats.csv
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -77,180 +70,9 @@ def _trusted(data: ReportData, language: str) -> pd.DataFrame | None:
 
 
 def _rests_on(trusted: pd.DataFrame | None, target_id) -> str:
-    if trusted is None or _missing(target_id) or int(target_id) not in trusted.index:
+    if trusted is None or is_missing(target_id) or int(target_id) not in trusted.index:
         return "—"
     return trusted.loc[int(target_id), "summary"]
-
-
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or (not isinstance(x, str) and pd.isna(x))
-
-
-def fmt_number(value, decimals: int = 2) -> str:
-    """A number with thousands separators; a missing value is ``—``.
-
-    >>> fmt_number(563.51), fmt_number(float("nan")), fmt_number(1500, 0)
-    ('563.51', '—', '1,500')
-    """
-    return "—" if _missing(value) else f"{float(value):,.{decimals}f}"
-
-
-def fmt_pct(fraction, decimals: int = 1) -> str:
-    """A fraction (0.0931) as a percentage (``9.3%``); a missing value is ``—``."""
-    return "—" if _missing(fraction) else f"{float(fraction) * 100:.{decimals}f}%"
-
-
-def fmt_year(value) -> str:
-    return "—" if _missing(value) else str(int(value))
-
-
-class _Writer:
-    """Catalogue text in one language, with escaping and numbering of figures and tables."""
-
-    def __init__(self, language: str, provenance: dict):
-        if language not in words.LANGUAGES:
-            raise ValueError(f"language {language!r}: allowed values are {', '.join(words.LANGUAGES)}")
-        self.lang = language
-        self.sources = provenance.get("sources", {})
-        self.figures = 0
-        self.tables = 0
-        self.used_by: dict[str, list[str]] = {}   # source id → ["Figure 3", "Table 2", …]
-        self.numbers: dict[str, set[str]] = {}    # source id → {"Tertiary value added 2023", …}
-
-    # words
-    def t(self, key: str, **params) -> Markup:
-        """The message ``key`` with ``params`` escaped (Markup params are kept as markup)."""
-        words.text(key, self.lang, **{k: "" for k in params})  # names a missing key or parameter
-        template = words.catalogue()[key][self.lang]
-        return Markup(escape(template)).format(**{k: self.value(v) for k, v in params.items()})
-
-    def value(self, v):
-        """A parameter as shown: a nested message in this language; Chinese words in the English
-        edition marked as quotations."""
-        if isinstance(v, words.Message) or (isinstance(v, dict) and set(v) == {"$message"}):
-            return escape(words.param(v, self.lang))
-        if isinstance(v, Markup) or not isinstance(v, str):
-            return v
-        return self.foreign(v)
-
-    def foreign(self, text: str) -> Markup:
-        """``text`` escaped; in the English edition its Chinese runs become ``<q lang="zh">``."""
-        if self.lang == "zh" or not _HAS_CJK.search(text):
-            return escape(text)
-        out, last = [], 0
-        for m in _CJK.finditer(text):
-            out.append(escape(text[last:m.start()]))
-            out.append(Markup('<q lang="zh">{}</q>').format(m.group(0).strip("“”")))
-            last = m.end()
-        out.append(escape(text[last:]))
-        return Markup("").join(out)
-
-    def render(self, message) -> Markup:
-        key, params = (message, {}) if isinstance(message, str) else message
-        return self.t(key, **dict(params))
-
-    def join(self, items, key: str = "list.separator") -> Markup:
-        return Markup(self.t(key)).join(items)
-
-    def unit(self, unit) -> str:
-        return "" if _missing(unit) else labels.unit(str(unit), self.lang)
-
-    def amount(self, value, unit, decimals: int = 2) -> Markup:
-        """A value with its unit in the reader's language (``830 亿元`` / ``830 (CNY 100 million)``)."""
-        if _missing(value):
-            return Markup("—")
-        if unit == "%":
-            return self.t("amount.percent", value=fmt_number(value, decimals))
-        return self.t("amount.unit", value=fmt_number(value, decimals), unit=self.unit(unit))
-
-    def region(self, code, first: bool = False) -> Markup:
-        """A region's name; in the English edition its first mention adds the Chinese name."""
-        name = labels.region(code, self.lang, full=first)
-        if first and self.lang == "en":
-            return self.t("region.with_original", name=name, original=Markup('<q lang="zh" class="name">{}</q>').format(
-                labels.region(code, "zh", full=True)))
-        return escape(name)
-
-    # numbering and citations
-    def next_figure(self) -> tuple[int, Markup]:
-        self.figures += 1
-        return self.figures, self.t("figure.label", n=self.figures)
-
-    def next_table(self) -> tuple[int, Markup]:
-        self.tables += 1
-        return self.tables, self.t("table.label", n=self.tables)
-
-    def cite(self, source_ids, where: str) -> list[dict]:
-        """Readable citations of ``source_ids`` (in order, once each), recording ``where`` they are used."""
-        out = []
-        for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str) and s):
-            src = self.sources.get(sid)
-            if src is None:
-                raise KeyError(f"source {sid!r} is not in data/raw/provenance.yml")
-            self.used_by.setdefault(sid, [])
-            if where not in self.used_by[sid]:
-                self.used_by[sid].append(where)
-            out.append({"anchor": f"source-{sid}", "text": self.citation(sid)})
-        return out
-
-    def citation(self, sid: str) -> Markup:
-        src = self.sources[sid]
-        date = str(src.get("date") or "")
-        year = date[:4] if re.match(r"\d{4}", date) else self.t("cite.no_year")
-        return self.t("cite.label", short=self.source_name(sid), year=year, quality=labels.quality(src["quality"], self.lang))
-
-    def source_name(self, sid: str) -> Markup:
-        """A source as a reader names it: its short name in this language; without one (a source just
-        registered by ``make add-figure``) its publisher, then its title (Chinese edition) or English
-        title; never the internal id."""
-        src = self.sources[sid]
-        if self.lang == "zh":
-            candidates = (src.get("short_zh"), src.get("publisher_zh"), src.get("issuer"), src.get("title_zh"))
-        else:
-            candidates = (src.get("short_en"), src.get("publisher_en"), src.get("issuer_en"), src.get("title_en"))
-        name = next((str(c) for c in candidates if isinstance(c, str) and c.strip()), None)
-        return self.t("cite.unnamed") if name is None else self.foreign(name)
-
-
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;/&()\- ]*[A-Za-z0-9)]")
-
-
-def _mark_latin(text: str) -> Markup:
-    """A Chinese original title whose Latin-script words (site names, English titles) are marked ``lang="en"``."""
-    out, last = [], 0
-    for m in _LATIN.finditer(text):
-        if not re.search(r"[A-Za-z]{3,}", m.group(0)):
-            continue
-        out += [escape(text[last:m.start()]), Markup('<span lang="en">{}</span>').format(m.group(0))]
-        last = m.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
-
-
-def _cell(c):
-    """A table cell: missing values (None, NaN, empty) are ``—``."""
-    if c is None or (isinstance(c, str) and c.strip() in ("", "nan")) or (isinstance(c, float) and math.isnan(c)):
-        return Markup("—")
-    return c
-
-
-def _quote(text: str, lang: str) -> Markup:
-    return Markup('<q lang="{}">{}</q>').format(lang, text)
-
-
-def _cite_title(text: str, lang: str) -> Markup:
-    return Markup('<cite lang="{}">{}</cite>').format(lang, text)
-
-
-def series_sources(text) -> list[dict]:
-    """The sources of a scenario series, from its ``series_sources`` column.
-
-    >>> series_sources("2015:cj_plan_2022_97(official,exact);2023:yaliqi_x(encyclopedia_blog,exact)")[1]["source"]
-    'yaliqi_x'
-    """
-    if not isinstance(text, str):
-        return []
-    return [m.groupdict() | {"year": int(m["year"])} for m in _SERIES_SOURCE.finditer(text)]
 
 
 def _row(table: pd.DataFrame, **where) -> pd.Series | None:
@@ -272,7 +94,7 @@ def build_context(data: ReportData, language: str) -> dict:
     each section has an ``anchor``, a ``heading`` and ``blocks`` (paragraph, list, figure,
     table, sources, details) in reading order.
     """
-    w = _Writer(language, data.provenance)
+    w = Writer(language, data.provenance)
     plan = data.provenance["sources"][PLAN]
     plan_title = plan["title_zh"] if language == "zh" else plan["title_en"]
     title = w.t("report.title", plan=plan_title)
@@ -295,7 +117,7 @@ def build_context(data: ReportData, language: str) -> dict:
     out = [{"anchor": a, "heading": w.t(f"section.{a}", year=int(data.comparison["year"].iloc[0])), "blocks": b}
            for a, b in sections]
     intro = w.t("report.intro", issuer=plan.get("issuer") if language == "zh" else plan.get("issuer_en", ""),
-                plan=Markup("{} ({})").format(plan["title_en"], _cite_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
+                plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
                 number=plan["document_number"], date=str(plan["date"]),
                 year=ey, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year,
                 changji=w.region(CHANGJI, first=True), urumqi=w.region(URUMQI, first=True),
@@ -310,31 +132,8 @@ def build_context(data: ReportData, language: str) -> dict:
             "missing": words.text("missing_value", language)}
 
 
-def _para(text) -> dict:
-    return {"kind": "paragraph", "text": text}
-
-
-def _list(items) -> dict:
-    return {"kind": "list", "items": list(items)}
-
-
-def _figure(w: _Writer, file: str, caption, source_ids) -> dict:
-    n, label = w.next_figure()
-    return {"kind": "figure", "number": n, "label": label, "caption": caption, "file": file,
-            "title": w.t("caption.numbered", label=label, caption=caption),
-            "citations": w.cite(source_ids, str(label))}
-
-
-def _table(w: _Writer, caption, columns, rows, source_ids, note=None) -> dict:
-    n, label = w.next_table()
-    return {"kind": "table", "number": n, "label": label, "caption": caption, "columns": columns,
-            "title": w.t("caption.numbered", label=label, caption=caption),
-            "rows": [[_cell(c) for c in r] for r in rows],
-            "citations": w.cite(source_ids, str(label)), "note": note}
-
-
 # --------------------------------------------------------------------------- guide
-def _guide(w: _Writer, data: ReportData, base_year: int, target_year: int, elapsed: float) -> list[dict]:
+def _guide(w: Writer, data: ReportData, base_year: int, target_year: int, elapsed: float) -> list[dict]:
     th = data.thresholds
     k, n = data.evaluation_year - base_year, target_year - base_year
     statuses = [w.t("guide.status.achieved", status=labels.status("achieved", w.lang)),
@@ -352,7 +151,7 @@ def _guide(w: _Writer, data: ReportData, base_year: int, target_year: int, elaps
 
 
 # --------------------------------------------------------------------------- findings
-def _status_counts(w: _Writer, progress: pd.DataFrame) -> Markup:
+def _status_counts(w: Writer, progress: pd.DataFrame) -> Markup:
     counts = progress["status"].value_counts()
     return w.join([w.t("findings.count_item", n=int(counts.get(s, 0)), status=labels.status(s, w.lang))
                    for s in labels.STATUSES])
@@ -367,19 +166,15 @@ def _tourism_years(data: ReportData, base_year: int) -> list[int]:
     return sorted({int(y) for y in rows["year"]})
 
 
-def _target_text(w: _Writer, target: pd.Series) -> Markup:
+def _target_text(w: Writer, target: pd.Series) -> Markup:
     """A 表 2 target as the plan prints it (Chinese) or as value and unit (English)."""
     if w.lang == "zh":
         return escape(str(target["target_text"]))
     return w.t("target.at_least" if target.get("direction") == "at_least" else "target.plain",
-               amount=w.amount(target["target_value"], target["unit"], _decimals(target["target_value"])))
+               amount=w.amount(target["target_value"], target["unit"], decimals_of(target["target_value"])))
 
 
-def _decimals(x) -> int:
-    return 0 if not _missing(x) and float(x) == int(float(x)) else 2 if _missing(x) else len(f"{float(x):g}".split(".")[-1])
-
-
-def _findings(w: _Writer, data: ReportData, base_year: int, target_year: int) -> list[dict]:
+def _findings(w: Writer, data: ReportData, base_year: int, target_year: int) -> list[dict]:
     prog, targets = data.progress, data.plan_targets
     items = [w.t("findings.counts", year=data.evaluation_year, n=len(prog), counts=_status_counts(w, prog))]
     if data.robustness is not None:
@@ -407,7 +202,7 @@ def _findings(w: _Writer, data: ReportData, base_year: int, target_year: int) ->
                          required=fmt_pct(retail["required_rate"]), target_year=int(retail["target_year"])))
 
     share = _row(prog, indicator_id="tertiary_share_of_gdp")
-    if share is not None and not _missing(share["actual_value"]):
+    if share is not None and not is_missing(share["actual_value"]):
         diff = float(share["actual_value"]) - float(share["baseline_value"])
         direction = "fell" if diff < 0 else "rose" if diff > 0 else "held"
         items.append(w.t(f"findings.share_{direction}", year=fmt_year(share["actual_year"]), value=fmt_number(share["actual_value"], 1),
@@ -426,20 +221,20 @@ def _findings(w: _Writer, data: ReportData, base_year: int, target_year: int) ->
 
     no_data = int((prog["status"] == "no_data").sum())
     items.append(w.t("findings.no_data", n=no_data))
-    return [_list(items)]
+    return [list_block(items)]
 
 
 # --------------------------------------------------------------------------- 2020 comparison
 COMPARISON_FIGURES = ("tertiary_value_added", "tertiary_share", "retail", "trade")
 
 
-def _comparison(w: _Writer, data: ReportData) -> list[dict]:
+def _comparison(w: Writer, data: ReportData) -> list[dict]:
     cmp, checks = data.comparison, data.checks
     year = int(cmp["year"].iloc[0])
     value = cmp.set_index(["region_code", "indicator_id"])["value"]
     plan_sources = sorted(set(cmp["source_id"]))
     share_trade = value[(CHANGJI, "goods_trade_total")] / value[(XINJIANG, "goods_trade_total")]
-    blocks = [_para(w.t("comparison.intro", year=year, changji=w.region(CHANGJI), urumqi=w.region(URUMQI),
+    blocks = [paragraph_block(w.t("comparison.intro", year=year, changji=w.region(CHANGJI), urumqi=w.region(URUMQI),
                         xinjiang=w.region(XINJIANG), share=fmt_pct(share_trade)))]
     regions = [c for c in REGION_ORDER if c in set(cmp["region_code"])]
     rows = []
@@ -453,22 +248,22 @@ def _comparison(w: _Writer, data: ReportData) -> list[dict]:
                        for c in regions])
     names = [w.region(c) for c in regions]
     region_list = w.t("list.and", head=w.join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
-    blocks.append(_table(w, w.t("comparison.table_caption", year=year, regions=region_list),
+    blocks.append(table_block(w, w.t("comparison.table_caption", year=year, regions=region_list),
                          [w.t("col.indicator"), w.t("col.unit")] + [w.region(c) for c in regions], rows, plan_sources))
     for name in COMPARISON_FIGURES:
-        blocks.append(_figure(w, f"comparison_{year}_{name}.png",
+        blocks.append(figure_block(w, f"comparison_{year}_{name}.png",
                               w.t("figure.comparison_title", year=year, subject=w.t(f"figure.comparison.{name}")), plan_sources))
     rounding = int((checks["verdict"] == "rounding").sum())
-    blocks.append(_para(w.t("comparison.checks", n=rounding)))
+    blocks.append(paragraph_block(w.t("comparison.checks", n=rounding)))
     check_rows = [[w.region(r.region_code), _check_name(w, r.check), fmt_number(r.expected), fmt_number(r.recomputed),
                    f"{r.difference:g}", f"{r.tolerance:g}", w.t(f"verdict.{r.verdict}")] for r in checks.itertuples()]
-    blocks.append(_table(w, w.t("comparison.checks_caption"),
+    blocks.append(table_block(w, w.t("comparison.checks_caption"),
                          [w.t(f"col.{c}") for c in ("region", "check", "printed_total", "recomputed", "difference", "tolerance", "verdict")],
                          check_rows, plan_sources))
     return blocks
 
 
-def _check_name(w: _Writer, check: str) -> Markup:
+def _check_name(w: Writer, check: str) -> Markup:
     """``a + b = total`` or ``0 ≤ share ≤ 100`` with indicator names in the reader's language."""
     def name(token: str) -> str:
         return labels.indicator(token, w.lang) if re.fullmatch(r"[a-z_]+", token) else token
@@ -476,20 +271,20 @@ def _check_name(w: _Writer, check: str) -> Markup:
 
 
 # --------------------------------------------------------------------------- scenarios
-def _scenario_notes(w: _Writer, summary: dict) -> Markup:
+def _scenario_notes(w: Writer, summary: dict) -> Markup:
     """The scenario's reasons (catalogue messages stored beside the English notes) in the reader's language."""
     parts = words.from_json(summary.get("note_messages"))
-    if not _missing(summary.get("trend_method")):
+    if not is_missing(summary.get("trend_method")):
         parts += words.from_json(summary.get("damped_fallback_message"))
     return w.join([w.render(m) for m in parts], "list.semicolon") if parts else Markup("—")
 
 
-def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
+def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
     from analysis import rate_control  # lazy: it imports analysis.growth (statsmodels) and analysis.report
 
     sums = data.summaries
     shock = next(iter(sums.values()))["stress_shock"] if sums else float("nan")
-    blocks = [_para(w.t("scenarios.intro", level=fmt_pct(data.level, 0), shock=fmt_number(float(shock) * 100, 0)))]
+    blocks = [paragraph_block(w.t("scenarios.intro", level=fmt_pct(data.level, 0), shock=fmt_number(float(shock) * 100, 0)))]
     rows, all_sources = [], []
     trusted = _trusted(data, w.lang)
     robust = data.robustness if data.robustness is not None else pd.DataFrame(columns=["scenario_id", "target_id"])
@@ -500,7 +295,7 @@ def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
         for u in used:
             w.numbers.setdefault(u["source"], set()).add(f"{labels.indicator(ind, w.lang)} {u['year']}")
         all_sources += sources
-        blocks.append(_figure(w, f"scenario_{ind}.png", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang),
+        blocks.append(figure_block(w, f"scenario_{ind}.png", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang),
                                                              year=int(s["target_year"])), sources))
         if control := rate_control.block(s, w.lang):  # the reader's own rate, under the chart
             blocks.append(control)
@@ -509,12 +304,12 @@ def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
                      w.t("scenarios.latest", value=fmt_number(s["latest_value"]), year=fmt_year(s["latest_year"])),
                      fmt_number(s["target"]), fmt_pct(s["stated_rate"]), fmt_pct(s["required_rate"]), fmt_pct(s["trend_rate"]),
                      fmt_number(s["trend_value"]),
-                     Markup("—") if _missing(s["trend_lower"]) else w.t("range", low=fmt_number(s["trend_lower"]), high=fmt_number(s["trend_upper"])),
+                     Markup("—") if is_missing(s["trend_lower"]) else w.t("range", low=fmt_number(s["trend_lower"]), high=fmt_number(s["trend_upper"])),
                      fmt_pct(s["probability_of_target"], 0), fmt_number(s["stress_value"]), _scenario_notes(w, s),
                      _rests_on(trusted, scenario_target.get(ind))])
     cols = ["indicator", "unit", "latest", "target", "stated_rate", "required_rate", "trend_rate", "trend_value",
             "interval", "probability", "stress", "notes"]
-    blocks.append(_table(w, w.t("scenarios.table_caption", year=target_year),
+    blocks.append(table_block(w, w.t("scenarios.table_caption", year=target_year),
                          [w.t(f"col.{c}", level=fmt_pct(data.level, 0), year=target_year) for c in cols] + [w.t("trust.column.trust")],
                          rows, all_sources))
     for ind, r in data.readings.items():
@@ -529,31 +324,23 @@ def _scenarios(w: _Writer, data: ReportData, target_year: int) -> list[dict]:
             else:
                 implies = w.t("readings.total", amount=w.amount(x.required, unit), share=fmt_pct(x.ratio_to_13th_total, 0))
                 name = w.t("readings.total_name", start=int(str(x.reading).split("_")[1]), end=target_year)
-            shown.append([name, w.amount(x.target, unit), _years(w, x.known_years), _years(w, x.missing_years), implies])
+            shown.append([name, w.amount(x.target, unit), years_list(w, x.known_years), years_list(w, x.missing_years), implies])
         src = [u["source"] for u in series_sources(sums.get(ind, {}).get("series_sources"))] + [PLAN]
-        blocks.append(_table(w, w.t("readings.caption", indicator=labels.indicator(ind, w.lang)),
+        blocks.append(table_block(w, w.t("readings.caption", indicator=labels.indicator(ind, w.lang)),
                              [w.t(f"col.{c}") for c in ("reading", "target", "known_years", "missing_years", "implies")], shown, src))
-    blocks.append(_figure(w, "sweep_required_vs_achievable.png", w.t("scenarios.sweep_caption", year=target_year), all_sources))
-    blocks.append(_para(w.t("scenarios.backtest_intro", cutoff=_backtest_cutoff(data.backtest))))
+    blocks.append(figure_block(w, "sweep_required_vs_achievable.png", w.t("scenarios.sweep_caption", year=target_year), all_sources))
+    blocks.append(paragraph_block(w.t("scenarios.backtest_intro", cutoff=_backtest_cutoff(data.backtest))))
     bt_rows = []
     for r in data.backtest.itertuples():
         notes = words.from_json(r.note_messages)
         bt_rows.append([labels.indicator(r.indicator_id, w.lang), w.t(f"method.{_method_key(r.method)}"),
-                        _years(w, r.fit_years), int(r.year), fmt_number(r.predicted),
+                        years_list(w, r.fit_years), int(r.year), fmt_number(r.predicted),
                         fmt_number(r.actual), fmt_number(r.error_pct, 1),
                         w.join([w.render(m) for m in notes], "list.semicolon") if notes else "—"])
-    blocks.append(_table(w, w.t("scenarios.backtest_caption"),
+    blocks.append(table_block(w, w.t("scenarios.backtest_caption"),
                          [w.t(f"col.{c}") for c in ("indicator", "method", "fitted_on", "year", "predicted", "actual", "error_pct", "notes")],
                          bt_rows, all_sources))
     return blocks
-
-
-def _years(w: _Writer, value) -> Markup:
-    """A comma-separated list of years as read from CSV (``2021`` is read as a number), or ``—``."""
-    if _missing(value) or str(value).strip() == "":
-        return Markup("—")
-    years = [str(int(float(y))) for y in str(value).split(",") if y.strip()]
-    return w.join(years)
 
 
 def _backtest_cutoff(backtest: pd.DataFrame) -> str:
@@ -566,57 +353,21 @@ def _method_key(method: str) -> str:
 
 
 # --------------------------------------------------------------------------- scoreboard
-def _progress_notes(w: _Writer, r: pd.Series) -> Markup:
+def _progress_notes(w: Writer, r: pd.Series) -> Markup:
     parts = []
     if r["status"] == "no_data":
         name = r["indicator_zh"] if w.lang == "zh" else r["indicator_en"]
         for key, params in words.from_json(r.get("data_needed_message")):  # the target's name in the reader's language
-            parts.append(w.t("scoreboard.data_needed", what=_note(w, key, params | {"indicator": name})))
+            parts.append(w.t("scoreboard.data_needed", what=note_text(w, key, params | {"indicator": name})))
     for key, params in words.from_json(r.get("note_messages")):  # the scoreboard's notes as catalogue messages
-        parts.append(_note(w, key, params))
+        parts.append(note_text(w, key, params))
     if isinstance(r.get("alt_reading"), str):
         parts.append(w.t("scoreboard.alt_reading", share=fmt_pct(r["alt_achieved_share"], 0),
-                         status=labels.status(_status_code(r, "alt_status_en"), w.lang)))
+                         status=labels.status(status_code(r, "alt_status_en"), w.lang)))
     return w.join(parts, "list.semicolon") if parts else Markup("—")
 
 
-def _note_param(w: _Writer, name: str, value):
-    """A parameter of a note in the reader's language: a unit, indicator or source by its name,
-    Chinese words in the English edition in English where they are units or references."""
-    if not isinstance(value, str):
-        return value
-    if name == "unit" and value in labels.UNIT_KEYS:
-        return labels.unit(value, w.lang)
-    if name in ("numerator", "indicator") and value in _indicator_ids():
-        return labels.indicator(value, w.lang)
-    if name.startswith("source") and value in w.sources:
-        return w.source_name(value)
-    return _english_units(value) if w.lang == "en" else value
-
-
-def _status_code(r: pd.Series, column: str) -> str:
-    from_en = {words.text(f"status.{s}", "en"): s for s in labels.STATUSES}
-    return from_en.get(r[column], "no_data")
-
-
-def _english_units(text: str) -> str:
-    """Units, region names and references to the plan's tables written in Chinese inside an
-    English data string, in English (what is left in Chinese is the plan's own wording)."""
-    text = re.sub(r"表 ?([12])（第 ?(\d+) ?行）", r"Table \1 of the plan (line \2)", text)
-    text = re.sub(r"表 ?([12])", r"Table \1 of the plan", text)
-    text = re.sub(r"^正文：", "text: ", text)
-    text = text.replace("：", ": ")
-    for unit in sorted(labels.UNIT_KEYS, key=len, reverse=True):
-        if unit != "%" and _HAS_CJK.search(unit):
-            english = labels.unit(unit, "en")
-            text = re.sub(rf"(\d) ?{re.escape(unit)}", rf"\1 ({english})", text)  # 830 亿元 → 830 (CNY 100 million)
-            text = re.sub(rf"(?<= ){re.escape(unit)}", english, text)  # "亿元 or more", "…, 亿元, annual"
-    for code in REGION_ORDER:
-        text = text.replace(labels.region(code, "zh"), labels.region(code, "en"))
-    return text
-
-
-def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
+def _scoreboard(w: Writer, data: ReportData) -> list[dict]:
     prog = data.progress
     groups = data.plan_targets.set_index("target_id")["group_en"] if "group_en" in data.plan_targets else {}
     targets = data.plan_targets.set_index("target_id")
@@ -628,7 +379,7 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
         sources += srcs
         for s in srcs:
             w.numbers.setdefault(s, set()).add(f"{r[f'indicator_{w.lang}'] if w.lang == 'en' else r['indicator_zh']} {fmt_year(r['actual_year'])}")
-        latest = Markup("—") if _missing(r["actual_value"]) else w.t("scenarios.latest", value=fmt_number(r["actual_value"]),
+        latest = Markup("—") if is_missing(r["actual_value"]) else w.t("scenarios.latest", value=fmt_number(r["actual_value"]),
                                                                       year=fmt_year(r["actual_year"]))
         rows.append([tid, r["group_zh"] if w.lang == "zh" else groups.get(tid, "—"),
                      r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],
@@ -638,71 +389,47 @@ def _scoreboard(w: _Writer, data: ReportData) -> list[dict]:
     cols = ["no", "group", "indicator", "target", "baseline", "latest", "achieved", "elapsed", "status", "notes"]
     headers = [w.t(f"col.{c}") for c in cols]
     headers.insert(cols.index("status") + 1, w.t("trust.column.trust"))
-    blocks = [_para(w.t("scoreboard.intro", year=data.evaluation_year, counts=_status_counts(w, prog))),
-              _table(w, w.t("scoreboard.caption", n=len(prog)), headers, rows, sources)]
+    blocks = [paragraph_block(w.t("scoreboard.intro", year=data.evaluation_year, counts=_status_counts(w, prog))),
+              table_block(w, w.t("scoreboard.caption", n=len(prog)), headers, rows, sources)]
     lagging = prog[prog["status"] == "lagging"].sort_values("target_id")
     if len(lagging):
-        blocks.append(_para(w.t("scoreboard.lagging", items=w.join([
+        blocks.append(paragraph_block(w.t("scoreboard.lagging", items=w.join([
             w.t("scoreboard.lagging_item", indicator=r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],
                 year=fmt_year(r["actual_year"]), value=w.amount(r["actual_value"], r["unit"]),
                 base=w.amount(r["baseline_value"], r["unit"]), target=_target_text(w, targets.loc[int(r["target_id"])]))
             for _, r in lagging.iterrows()], "list.semicolon"))))
     if data.robustness is not None and data.conclusion_caveats is not None:
         shown = trust_words.robustness_display(data.robustness, data.conclusion_caveats, prog, w.lang)
-        blocks.append(_para(w.t("trust.robustness.title")))
-        blocks.append(_para(w.t("trust.robustness.intro", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
+        blocks.append(paragraph_block(w.t("trust.robustness.title")))
+        blocks.append(paragraph_block(w.t("trust.robustness.intro", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
                                 probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}")))
-        blocks.append(_table(w, w.t("trust.robustness.caption"), list(shown.columns),
-                             [[_cell(c) for c in row] for row in shown.itertuples(index=False)], sources))
+        blocks.append(table_block(w, w.t("trust.robustness.caption"), list(shown.columns),
+                             [[table_cell(c) for c in row] for row in shown.itertuples(index=False)], sources))
     return blocks
 
 
 # --------------------------------------------------------------------------- audit
-def _audit(w: _Writer, data: ReportData) -> list[dict]:
+def _audit(w: Writer, data: ReportData) -> list[dict]:
     """The plan audit: each check's words are catalogue messages stored beside the English (analysis/audit.py)."""
     rows = []
     targets = data.plan_targets.set_index("target_id")
     names = targets[f"indicator_{w.lang}"] if f"indicator_{w.lang}" in targets else {}
     for _, r in data.plan_audit.iterrows():
-        topic, stated, recomputed, explanation = (_stored_message(w, r.get(f"{c}_message"), names)
+        topic, stated, recomputed, explanation = (stored_message(w, r.get(f"{c}_message"), names)
                                                   for c in ("topic", "stated", "recomputed", "explanation"))
-        statement = escape(r["statement_zh"]) if w.lang == "zh" else _quote(r["statement_zh"], "zh")
+        statement = escape(r["statement_zh"]) if w.lang == "zh" else quoted(r["statement_zh"], "zh")
         rows.append([Markup("{}<br><small>{}</small>").format(statement, topic), stated, recomputed,
                      w.t(f"verdict.{r['verdict']}"), explanation])
-    return [_para(w.t("audit.intro")),
-            _table(w, w.t("audit.caption"), [w.t(f"col.{c}") for c in ("plan_sentence", "stated", "recomputed", "verdict", "explanation")],
+    return [paragraph_block(w.t("audit.intro")),
+            table_block(w, w.t("audit.caption"), [w.t(f"col.{c}") for c in ("plan_sentence", "stated", "recomputed", "verdict", "explanation")],
                    rows, [PLAN])]
 
 
-def _stored_message(w: _Writer, stored, target_names=None) -> Markup:
-    """Messages stored as JSON beside an English note (:func:`analysis.words.to_json`), in the reader's language;
-    a message about a 表 2 target (``no``) names its indicator as ``target_names`` (target id → name) does."""
-    parts = []
-    for key, params in words.from_json(stored):
-        if target_names is not None and "no" in params and "indicator" in params and params["no"] in target_names:
-            params = params | {"indicator": target_names[params["no"]]}
-        parts.append(_note(w, key, params))
-    return w.join(parts, "list.semicolon") if parts else Markup("—")
-
-
-def _note(w: _Writer, key: str, params: dict) -> Markup:
-    """One stored message; its parameters (nested messages too) as :func:`_note_param` shows them."""
-    def shown(name, value):
-        if isinstance(value, dict) and set(value) == {"$message"}:
-            return _note(w, *value["$message"])
-        return _note_param(w, name, value)
-    return w.t(key, **{k: shown(k, v) for k, v in dict(params).items()})
-
-
-def _indicator_ids() -> set[str]:
-    return set(catalogue.catalogue()["indicators"])
-
-
 # --------------------------------------------------------------------------- methods
-def _methods(w: _Writer, data: ReportData) -> list[dict]:
+def _methods(w: Writer, data: ReportData) -> list[dict]:
     sums = list(data.summaries.values())
     n_points = [int(s["n_actual"]) for s in sums] or [0]
-    n_damped = sum(1 for s in sums if not _missing(s.get("trend_method")) and not isinstance(s.get("damped_fallback_reason"), str))
+    n_damped = sum(1 for s in sums if not is_missing(s.get("trend_method")) and not isinstance(s.get("damped_fallback_reason"), str))
     th = data.thresholds
     covid = data.covid_years
     items = [w.t("methods.cagr"), w.t("methods.loglinear", level=fmt_pct(data.level, 0)),
@@ -712,29 +439,29 @@ def _methods(w: _Writer, data: ReportData) -> list[dict]:
              w.t("methods.selection"),
              w.t("methods.limits", low=min(n_points), high=max(n_points))]
     if data.robustness is None:  # the trust step (35_robustness) has not been built for these tables
-        return [_list(items)]
+        return [list_block(items)]
     # per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust_words.py)
     items += [w.t("trust.series_caveat", indicator=labels.indicator(i, w.lang),
                   caveats=trust_words.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
               for i in data.summaries]
     items.append(w.t("trust.method", rules=Markup("<code>data/raw/observation_rules.yml</code>"), rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
                      probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"))
-    return [_list(items)]
+    return [list_block(items)]
 
 
 # --------------------------------------------------------------------------- sources
-def _sources(w: _Writer, data: ReportData) -> list[dict]:
+def _sources(w: Writer, data: ReportData) -> list[dict]:
     entries = []
     for sid in sorted(w.used_by, key=lambda s: (s != PLAN, s)):
         src = w.sources[sid]
         # a source just registered by `make add-figure` may not have its English title yet (null)
         title_zh, title_en = src.get("title_zh") or "", src.get("title_en") or ""
         if w.lang == "zh":
-            title = _mark_latin(title_zh) if _HAS_CJK.search(title_zh) else _cite_title(title_zh, "en")
+            title = mark_latin(title_zh) if HAS_CJK.search(title_zh) else cited_title(title_zh, "en")
             beside = None
         else:
             title = w.foreign(title_en) if title_en else Markup("—")
-            beside = _cite_title(title_zh, "zh") if _HAS_CJK.search(title_zh) else None
+            beside = cited_title(title_zh, "zh") if HAS_CJK.search(title_zh) else None
         publisher = src.get("issuer") if w.lang == "zh" else src.get("issuer_en")
         publisher = publisher or src.get(f"publisher_{w.lang}")
         url = src.get("url")
@@ -747,14 +474,14 @@ def _sources(w: _Writer, data: ReportData) -> list[dict]:
         })
     files = [[Markup("<code>data/raw/{}</code>").format(name), Markup("<code>{}</code>").format(e["sha256"]), _file_source(w, e.get("source_id"))]
              for name, e in sorted(data.provenance.get("files", {}).items())]
-    return [_para(w.t("sources.intro")),
+    return [paragraph_block(w.t("sources.intro")),
             {"kind": "sources", "entries": entries, "labels": {k: w.t(f"sources.{k}") for k in
                                                                ("title", "original_title", "publisher", "date", "address", "accessed",
                                                                 "quality", "used_by", "numbers", "no_address")}},
-            _table(w, w.t("sources.files_caption"), [w.t("col.file"), Markup("sha256"), w.t("col.source")], files, [])]
+            table_block(w, w.t("sources.files_caption"), [w.t("col.file"), Markup("sha256"), w.t("col.source")], files, [])]
 
 
-def _file_source(w: _Writer, sid) -> Markup:
+def _file_source(w: Writer, sid) -> Markup:
     """The source a raw file comes from, cited as the captions cite it (linked when the sources section lists it)."""
     if not isinstance(sid, str) or sid not in w.sources:
         return Markup("—")
@@ -764,7 +491,7 @@ def _file_source(w: _Writer, sid) -> Markup:
 
 
 # --------------------------------------------------------------------------- stamp
-def _stamp(w: _Writer, data: ReportData) -> list[dict]:
+def _stamp(w: Writer, data: ReportData) -> list[dict]:
     st = data.stamp
     obs = data.observations
     full = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & obs["value"].notna()]
@@ -772,44 +499,10 @@ def _stamp(w: _Writer, data: ReportData) -> list[dict]:
     versions = ", ".join(f"{k} {v}" for k, v in st.get("versions", {}).items())
     params_text = "\n".join(f"{name}: " + ", ".join(f"{k}={v}" for k, v in p.items() if k not in ("title", "title_en", "description"))
                             for name, p in data.parameters.items())
-    return [_list([w.t("stamp.git", revision=Markup("<code>{}</code>").format(st.get("git", "—"))),
+    return [list_block([w.t("stamp.git", revision=Markup("<code>{}</code>").format(st.get("git", "—"))),
                    w.t("stamp.cutoff", year=cutoff), w.t("stamp.evaluation_year", year=data.evaluation_year),
                    w.t("stamp.versions", versions=Markup("<code>{}</code>").format(versions or "—"))]),
             {"kind": "details", "summary": w.t("stamp.parameters"), "text": params_text}]
 
 
 # --------------------------------------------------------------------------- reading files
-def load_report_data(processed_dir: str | Path, params_dir: str | Path, evaluation_year: int) -> ReportData:
-    """Read every table the report needs from ``processed_dir`` and the parameter files."""
-    # lazy: analysis.growth imports statsmodels and analysis.report imports this module; the context
-    # builder itself needs neither
-    from analysis import growth, report
-
-    proc = Path(processed_dir)
-
-    def read(name: str) -> pd.DataFrame:
-        return pd.read_csv(proc / name, dtype={"region_code": str})
-
-    progress = read("target_progress.csv")
-    if len(progress) and int(progress["evaluation_year"].iloc[0]) != evaluation_year:
-        raise ValueError(f"target_progress.csv is for {int(progress['evaluation_year'].iloc[0])}, not {evaluation_year}: rerun 30_evaluation")
-    params = Path(params_dir)
-    summaries = {i: read(f"scenario_summary_{i}.csv").iloc[0].to_dict() for i in scenarios.SCENARIO_INDICATORS}
-    scenario_params = [load_yaml(params / f"scenario_{i}.yaml") for i in summaries
-                       if (params / f"scenario_{i}.yaml").exists()]
-    levels = {float(p.get("level", 0.8)) for p in scenario_params} or {0.8}
-    built = (proc / "robustness.csv").exists() and (proc / "conclusion_caveats.csv").exists()
-    return ReportData(
-        comparison=read("bureau_comparison_2020.csv"), checks=read("bureau_comparison_2020_checks.csv"),
-        observations=read("observations.csv"), progress=progress, plan_targets=read("plan_targets.csv"),
-        plan_audit=read("plan_audit.csv"), backtest=read("backtest.csv"), summaries=summaries,
-        readings={i: read(f"target_readings_{i}.csv") for i in summaries},
-        provenance=provenance.load_provenance(), thresholds=load_thresholds(params / "evaluation_thresholds.yaml"),
-        evaluation_year=evaluation_year,
-        parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
-        stamp={"git": report.git_revision(paths.ROOT),
-               "versions": report.package_versions(("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "papermill",
-                                                    "nbconvert", "jupytext", "jinja2", "mplfonts"))},
-        level=min(levels), min_points_damped=growth.MIN_POINTS_DAMPED, covid_years=tuple(growth.COVID_YEARS),
-        robustness=read("robustness.csv") if built else None, conclusion_caveats=read("conclusion_caveats.csv") if built else None,
-    )

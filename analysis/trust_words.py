@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import progress, trust, words
+from analysis.report_format import fmt_pct
 
 __all__ = ["quality_message", "caveat_messages", "sensitivity_messages", "describe", "trust_line", "target_words",
            "series_caveat_text", "robustness_display"]
@@ -89,8 +90,6 @@ def describe(row: pd.Series, caveat_rows: pd.DataFrame, language: str) -> dict[s
     ``quality`` (the weakest source it rests on), ``caveats`` (each with its part: status or
     trend), ``sensitivity`` (what the variants change, or that nothing does).
     """
-    from analysis.report import fmt_pct
-
     t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
     sep = t("trust.list_separator")
     quality, cav = _quality_and_caveats(row.get("weakest_quality"), caveat_rows, language)
@@ -159,8 +158,6 @@ def robustness_display(robust: pd.DataFrame, caveat_rows: pd.DataFrame, progress
     probability of reaching the target each as ``all / official only / without pre-revision``,
     caveats and what the variants change. ``progress_table`` is ``target_progress.csv`` (for names).
     """
-    from analysis.report import fmt_pct
-
     t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
     dash = t("missing_value")
     names = progress_table.set_index("target_id")["indicator_zh" if language == "zh" else "indicator_en"]

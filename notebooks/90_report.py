@@ -24,12 +24,12 @@ params_dir = "params"
 # %%
 from IPython.display import HTML, display
 
-from analysis import paths, report, report_context, words
+from analysis import paths, report, report_context, report_data, words
 from analysis.parameters import check_parameter
 
 check_parameter("language", language, str, allowed=list(words.LANGUAGES))
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
-data = report_context.load_report_data(paths.resolve(processed_dir), paths.resolve(params_dir), evaluation_year)
+data = report_data.load_report_data(paths.resolve(processed_dir), paths.resolve(params_dir), evaluation_year)
 context = report_context.build_context(data, language)
 
 # %%
