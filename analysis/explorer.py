@@ -24,9 +24,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import catalogue, observations, paths, report, scenarios, words
+from analysis import catalogue, observations, paths, scenarios, words
 from analysis.files import atomic_write_text
 from analysis.parameters import ParameterError, check_parameter
+from analysis.report_format import fmt_number, fmt_pct
 from analysis.yaml_files import load_yaml, parse_yaml
 
 #: The scenario notebook's parameters a saved file holds, in this order (all declared in the
@@ -218,7 +219,7 @@ def summary_parts(result: Result, language: str) -> list[str]:
     stress value, notes. Missing numbers show as — (never guessed)."""
     s, unit, year = result.summary, result.unit, result.state.horizon
     t = lambda key, **kw: words.text(key, language, **kw)  # noqa: E731
-    num = report.fmt_number
+    num = fmt_number
     if s["latest_year"] is None:
         parts = [t("explorer.summary.latest_missing")]
     else:
@@ -228,18 +229,18 @@ def summary_parts(result: Result, language: str) -> list[str]:
         parts.append(t("explorer.summary.required_total", years=row["missing_years"] or "—", value=num(row["required"]),
                        unit=unit))
     else:
-        parts.append(t("explorer.summary.required_rate", rate=report.fmt_pct(s["required_rate"])))
+        parts.append(t("explorer.summary.required_rate", rate=fmt_pct(s["required_rate"])))
     parts.append(t("explorer.summary.plan_value", year=year, value=num(s["plan_value_at_target_year"]), unit=unit))
     if _missing(s["trend_lower"]) or _missing(s["trend_upper"]):
         parts.append(t("explorer.summary.trend_no_interval", year=year, value=num(s["trend_value"]), unit=unit))
     else:
         parts.append(t("explorer.summary.trend", year=year, value=num(s["trend_value"]), unit=unit,
-                       level=report.fmt_pct(float(result.state.level), 0), lower=num(s["trend_lower"]),
+                       level=fmt_pct(float(result.state.level), 0), lower=num(s["trend_lower"]),
                        upper=num(s["trend_upper"])))
     if row is not None and row["reading"] != "annual_2025":
         parts.append(t("explorer.summary.probability_total"))
     else:
-        parts.append(t("explorer.summary.probability", probability=report.fmt_pct(s["probability_of_target"], 0)))
+        parts.append(t("explorer.summary.probability", probability=fmt_pct(s["probability_of_target"], 0)))
     parts.append(t("explorer.summary.stress", year=year, value=num(s["stress_value"]), unit=unit))
     if s.get("notes"):
         parts.append(t("explorer.summary.notes", notes=s["notes"]))
@@ -342,7 +343,7 @@ def rate_words(state: State, language: str) -> str:
         return words.text("explorer.rate.plan", language)
     if state.stated_rate is None:
         return words.text("explorer.rate.none", language)
-    return words.text("explorer.rate.value", language, rate=report.fmt_pct(state.stated_rate))
+    return words.text("explorer.rate.value", language, rate=fmt_pct(state.stated_rate))
 
 
 def default_titles(state: State) -> tuple[str, str]:

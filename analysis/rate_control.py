@@ -18,7 +18,8 @@ import math
 
 from markupsafe import Markup
 
-from analysis import growth, labels, paths, report, words
+from analysis import growth, labels, paths, words
+from analysis.report_format import fmt_number, fmt_pct
 
 #: The rates offered, in tenths of a percentage point (integers, so the grid carries no
 #: floating-point noise): from −5.0 % a year in 0.1-point steps up to 20.0 %, or further where the
@@ -79,11 +80,11 @@ def control_data(summary, language: str, rates_permille=None) -> dict | None:
     data = {"year": target_year, "latest_year": latest_year, "target": target, "unit": str(summary["unit"]),
             "rates": rates, "values": [round(v, 2) for v in values],
             "shares": [round(v / target, 4) for v in values], "gaps": [round(v - target, 2) for v in values],
-            "labels": [report.fmt_pct(r) for r in rates], "texts": []}
+            "labels": [fmt_pct(r) for r in rates], "texts": []}
     for v in values:
         key = "rate_control.reaches" if v >= target else "rate_control.short"
-        data["texts"].append(words.text(key, language, year=target_year, value=report.fmt_number(v), unit=unit,
-                                        share=report.fmt_pct(v / target), gap=report.fmt_number(abs(v - target)),
+        data["texts"].append(words.text(key, language, year=target_year, value=fmt_number(v), unit=unit,
+                                        share=fmt_pct(v / target), gap=fmt_number(abs(v - target)),
                                         latest_year=latest_year))
     start_rate = next((r for r in (stated, required) if r is not None), 0.0)
     data["start"] = min(range(len(rates)), key=lambda i: abs(rates[i] - start_rate))

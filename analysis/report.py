@@ -12,8 +12,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from analysis import rate_control
 from analysis.paths import TEMPLATES
-from analysis.report_format import fmt_number, fmt_pct  # noqa: F401  (the notebooks format numbers with these)
 
 REPORT_TEMPLATES = TEMPLATES / "report"
 
@@ -54,8 +54,6 @@ def _script(context: dict) -> Markup | None:
     kinds = {b["kind"] for s in context["sections"] for b in s["blocks"]}
     if "rate_control" not in kinds:
         return None
-    from analysis import rate_control  # lazy: it imports analysis.growth (statsmodels)
-
     return Markup(rate_control.script())
 
 

@@ -25,7 +25,7 @@ import re
 import pandas as pd
 from markupsafe import Markup, escape
 
-from analysis import final_evaluation, labels, provenance, trust, trust_words, words
+from analysis import final_evaluation, labels, provenance, rate_control, trust, trust_words, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
 from analysis.report_data import ReportData
@@ -280,8 +280,6 @@ def _scenario_notes(w: Writer, summary: dict) -> Markup:
 
 
 def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
-    from analysis import rate_control  # lazy: it imports analysis.growth (statsmodels) and analysis.report
-
     sums = data.summaries
     shock = next(iter(sums.values()))["stress_shock"] if sums else float("nan")
     blocks = [paragraph_block(w.t("scenarios.intro", level=fmt_pct(data.level, 0), shock=fmt_number(float(shock) * 100, 0)))]

@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, labels, observations, paths, report, scenarios, style, trust_words, words
+from analysis import catalogue, figures, files, labels, observations, paths, report_format, scenarios, style, trust_words, words
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -108,7 +108,7 @@ for language in words.LANGUAGES:  # one figure per report language: figures/zh/,
 # ## 解读
 
 # %%
-fmt, pct = report.fmt_number, report.fmt_pct
+fmt, pct = report_format.fmt_number, report_format.fmt_pct
 unit_zh = labels.unit(unit, "zh")
 lines = [words.text("scenario.explain.latest", "zh", year=summary["latest_year"], value=fmt(summary["latest_value"]), unit=unit_zh,
                     target_year=horizon, target=fmt(target_value), required=pct(summary["required_rate"]))]

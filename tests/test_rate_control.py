@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import csp, explorer, growth, labels, rate_control, report, scenarios, words
+from analysis.report_format import fmt_number, fmt_pct
 
 RETAIL = {"latest_value": 291.51, "latest_year": 2023, "target": 350.0, "target_year": 2025, "unit": "亿元",
           "stated_rate": 0.065, "required_rate": 0.0957}
@@ -119,8 +120,8 @@ def test_control_shows_pythons_value_for_the_chosen_rate(browser, inputs, tmp_pa
             }""", [n, i])
             end = float(growth.plan_path(summary["latest_value"], summary["latest_year"], rate,
                                          summary["target_year"])["value"].iloc[-1])
-            assert shown[0] == report.fmt_pct(rate)
-            assert shown[1] == data["texts"][i] and report.fmt_number(end) in shown[1]
+            assert shown[0] == fmt_pct(rate)
+            assert shown[1] == data["texts"][i] and fmt_number(end) in shown[1]
             value = float(re.search(r"[\d,]+\.\d\d", shown[1]).group().replace(",", ""))
             assert abs(value - end) <= 0.01  # the number read off the page
     assert page.evaluate("window.__csp") == []
@@ -246,17 +247,17 @@ def test_reader_sets_a_rate_in_the_built_report_and_reads_pythons_2025_value(bro
             shown_rate, sentence = box.locator(".rate-control-rate").inner_text(), box.locator("output").inner_text()
             end = float(growth.plan_path(s["latest_value"], int(s["latest_year"]), rate, int(s["target_year"]))["value"].iloc[-1])
             target = float(s["target"])
-            assert shown_rate == report.fmt_pct(rate) == box.locator("input").get_attribute("aria-valuetext")
+            assert shown_rate == fmt_pct(rate) == box.locator("input").get_attribute("aria-valuetext")
             amounts = [float(a.replace(",", "")) for a in _AMOUNT.findall(sentence)]
             value, gap, share = amounts[0], amounts[-1], float(_PERCENT.search(sentence).group(1)) / 100
             assert abs(value - end) <= 0.01 and abs(gap - abs(end - target)) <= 0.01 and abs(share - end / target) <= 0.01
             key = "rate_control.reaches" if end >= target else "rate_control.short"
             unit = labels.unit(s["unit"], language)
-            assert sentence == words.text(key, language, year=int(s["target_year"]), value=report.fmt_number(end), unit=unit,
-                                          share=report.fmt_pct(end / target), gap=report.fmt_number(abs(end - target)),
+            assert sentence == words.text(key, language, year=int(s["target_year"]), value=fmt_number(end), unit=unit,
+                                          share=fmt_pct(end / target), gap=fmt_number(abs(end - target)),
                                           latest_year=int(s["latest_year"]))
         box.locator("input").press("ArrowRight")  # the keyboard moves the rate by one step of 0.1 point
-        assert box.locator(".rate-control-rate").inner_text() == report.fmt_pct(-0.049)
+        assert box.locator(".rate-control-rate").inner_text() == fmt_pct(-0.049)
     assert_quiet(page, seen)
     page.close()
 
