@@ -61,6 +61,9 @@ def test_english_edition(browser, built_report, tmp_path):
     page, requests, failed, console = open_page(browser, built_report.with_name("mid_term_evaluation.en.html"))
     assert_offline(page, requests, failed, console, min_images=9)
     assert page.evaluate("document.documentElement.lang") == "en"
+    # Latin text in a Latin font first (in print, a CJK font's Latin glyphs lose their word spaces)
+    font = page.evaluate("getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon p')).fontFamily")
+    assert font.startswith("system-ui") and '"Noto Sans CJK SC"' in font, font
     text = page.inner_text("body")
     assert "Key findings" in text and "Plan consistency audit" in text
     assert len(scoreboard_rows(page)) == 19

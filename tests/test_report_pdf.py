@@ -10,7 +10,8 @@ import pytest
 from tools.project_copy import clone_copy
 
 pytestmark = pytest.mark.browser
-EDITIONS = {"zh": ("mid_term_evaluation", r"图 (\d+)：", r"表 (\d+)："), "en": ("mid_term_evaluation.en", r"Figure (\d+): ", r"Table (\d+): ")}
+EDITIONS = {"zh": ("mid_term_evaluation", r"图 ?(\d+)：", r"表 ?(\d+)："),  # Noto CJK: the space is not extracted
+            "en": ("mid_term_evaluation.en", r"Figure (\d+): ", r"Table (\d+): ")}
 
 
 @pytest.fixture(scope="module")
