@@ -123,6 +123,7 @@ def required_vs_achievable_chart(sweep: pd.DataFrame, targets: dict[str, float],
     ax.axhline(100, color="#27ae60", linewidth=1)
     ax.set_xlabel(words.text("figure.sweep_rate_axis", language))
     ax.set_ylabel(words.text("figure.sweep_share_axis", language, year=target_year))
-    ax.legend(frameon=False, fontsize=8)
+    # below the axes: inside, the legend hid the dotted required-growth line of the fastest target
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     fig.tight_layout()
     return fig

@@ -52,3 +52,22 @@ def test_mixed_units_are_refused():
 
     with pytest.raises(ValueError, match="mix units"):
         figures.comparison_bars(comparison(), ["tertiary_value_added", "tertiary_share_of_gdp"], "x")
+
+
+def test_sweep_legend_hides_no_data():
+    """The sweep chart's legend sits outside the axes: inside, it covered the dotted required-growth
+    line of tourism revenue (230 亿元 in 2021 → 1,000 亿元 in 2025, data/raw and the plan) and of retail."""
+    import matplotlib.pyplot as plt
+
+    from analysis import growth
+
+    indicators = {"retail_sales_total": (291.51, 2023, 350.0, 2025), "tourism_revenue": (230.0, 2021, 1000.0, 2025)}
+    sweep = growth.sweep_required_vs_achievable(indicators)
+    for language in ("zh", "en"):
+        fig = figures.required_vs_achievable_chart(sweep, {k: v[2] for k, v in indicators.items()}, {}, 2025, language)
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        legend, axes_box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert not legend.overlaps(axes_box), language
+        assert fig.bbox.contains(legend.x0, legend.y0) or legend.y0 >= 0, language  # drawn on the figure, not cut off
+        plt.close(fig)
