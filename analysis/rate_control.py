@@ -83,8 +83,10 @@ def control_data(summary, language: str, rates_permille=None) -> dict | None:
             "labels": [fmt_pct(r) for r in rates], "texts": []}
     for v in values:
         key = "rate_control.reaches" if v >= target else "rate_control.short"
+        # short of the target by less than rounding shows: at most 99.9%, never "100.0% … short of it"
+        share = v / target if v >= target else min(v / target, 0.999)
         data["texts"].append(words.text(key, language, year=target_year, value=fmt_number(v), unit=unit,
-                                        share=fmt_pct(v / target), gap=fmt_number(abs(v - target)),
+                                        share=fmt_pct(share), gap=fmt_number(abs(v - target)),
                                         latest_year=latest_year))
     start_rate = next((r for r in (stated, required) if r is not None), 0.0)
     data["start"] = min(range(len(rates)), key=lambda i: abs(rates[i] - start_rate))

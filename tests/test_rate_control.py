@@ -46,7 +46,8 @@ def test_grid_reaches_the_required_rate():
     assert data["rates"][0] == -0.05 and data["rates"][-1] == 0.5
     assert data["rates"][data["start"]] == 0.444 and data["labels"][data["start"]] == "44.4%"
     assert data["values"][data["start"]] == round(230 * 1.444 ** 4, 2) == 999.99
-    assert data["texts"][data["start"]].endswith("0.01 short of it (from the 2021 actual)")
+    # 999.99 of 1,000: the share stops at 99.9% (never "100.0% of the target … short of it") and the gap names its unit
+    assert data["texts"][data["start"]].endswith("99.9% of the target, 0.01 (CNY 100 million) short of it (from the 2021 actual)")
     assert rate_control.control_data(RETAIL, "zh")["rates"][-1] == 0.2  # 9.6 % needed: the usual −5 % to 20 %
 
 
@@ -59,7 +60,7 @@ def test_retail_from_2023_at_the_plans_rate():
     assert data["texts"][i] == "按此增速，2025 年为 330.64 亿元，为目标的 94.5%，距目标还差 19.36 亿元（从 2023 年实际值起）"
     en = rate_control.control_data(RETAIL, "en")
     j = en["rates"].index(0.1)
-    assert en["texts"][j] == ("At this rate: 352.73 (CNY 100 million) in 2025, 100.8% of the target, 2.73 above it "
+    assert en["texts"][j] == ("At this rate: 352.73 (CNY 100 million) in 2025, 100.8% of the target, 2.73 (CNY 100 million) above it "
                               "(from the 2023 actual)")  # the English edition names the unit in English
 
 

@@ -262,7 +262,7 @@ def _render(context, figures_dir) -> str:
 
 @pytest.mark.parametrize("language, sentence", [
     ("zh", "按此增速，2025 年为 821.27 亿元，为目标的 98.9%，距目标还差 8.73 亿元（从 2023 年实际值起）"),
-    ("en", "At this rate: 821.27 (CNY 100 million) in 2025, 98.9% of the target, 8.73 short of it (from the 2023 actual)"),
+    ("en", "At this rate: 821.27 (CNY 100 million) in 2025, 98.9% of the target, 8.73 (CNY 100 million) short of it (from the 2023 actual)"),
 ])
 def test_a_rate_control_sits_under_the_scenario_chart(data, tmp_path, language, sentence):
     """Tertiary value added: 704.11 亿元 in 2023 at the plan's 8 % for two years is 821.27 against the
