@@ -817,7 +817,7 @@ def fit_damped_trend(years, values, covid: str = "none", seed: int = 0,
     yrs_fit, vals_fit = yrs[design.keep], vals[design.keep]
     gaps = _gaps(yrs_fit)
     if gaps:
-        return fallback(Message("reason.damped_gaps", years=", ".join(map(str, gaps))))
+        return fallback(Message("reason.damped_gaps", years=[int(y) for y in gaps]))
     if len(yrs_fit) < MIN_POINTS_DAMPED:
         return fallback(Message("reason.damped_too_short", n=len(yrs_fit), needed=MIN_POINTS_DAMPED))
 

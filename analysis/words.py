@@ -80,9 +80,9 @@ class Message(str):
     >>> m.key, m.params
     ('reason.too_few_points', {'n': 1})
     >>> str(m)
-    'only 1 annual observation(s): no trend, interval or stress scenario can be fitted'
+    'too few annual observations (1) to fit a trend, interval or stress scenario'
     >>> render(m, "zh")
-    '只有 1 个年度观测值，无法拟合趋势、区间或压力情景'
+    '年度观测值不足（1 个），无法拟合趋势、区间或压力情景'
     """
 
     key: str
@@ -90,7 +90,7 @@ class Message(str):
 
     def __new__(cls, key: str, **params):
         params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}  # numpy scalars → Python
-        self = super().__new__(cls, text(key, "en", **params))
+        self = super().__new__(cls, text(key, "en", **{k: param(v, "en") for k, v in params.items()}))
         self.key, self.params = key, params
         return self
 
@@ -119,6 +119,8 @@ def param(value, language: str):
         return render(value, language)
     if isinstance(value, dict) and set(value) == {"$message"}:
         return render(tuple(value["$message"]), language)
+    if isinstance(value, list):  # a list of years or names, joined as the language joins them (、 in Chinese)
+        return text("list.separator", language).join(str(param(v, language)) for v in value)
     return value
 
 

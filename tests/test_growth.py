@@ -128,7 +128,7 @@ def test_covid_design_options():
 def test_covid_design_falls_back_when_not_identified():
     d = covid_design(RETAIL_YEARS, "dummy")  # 1 covid + 1 other point: not identified
     assert (d.requested, d.treatment) == ("dummy", "none")
-    assert "non-covid point" in d.reason
+    assert "points outside the COVID years" in d.reason
     e = covid_design(RETAIL_YEARS, "exclude")  # would leave a single point
     assert e.treatment == "none" and "would leave 1" in e.reason
     n = covid_design([2015, 2016, 2017], "dummy")
@@ -282,7 +282,7 @@ def test_covid_dummy_projection_into_later_covid_years_uses_dummy_zero():
 def test_covid_dummy_on_retail_falls_back_with_reason():
     fit = fit_loglinear_trend(RETAIL_YEARS, RETAIL, covid="dummy")
     assert fit.covid_requested == "dummy" and fit.covid_applied == "none"
-    assert "non-covid point" in fit.covid_reason
+    assert "points outside the COVID years" in fit.covid_reason
     assert fit.covid_reason in fit.notes
 
 

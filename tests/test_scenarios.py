@@ -43,7 +43,7 @@ def test_single_point_gives_no_trend_but_required_growth():
     table, s = scenarios.build_scenarios(VISITS, unit="万人次", target=10000, target_year=2025, stated_rate=None, base_year=2020)
     assert set(table["scenario"]) == {"actual", "required", "target"}
     assert s["required_rate"] == pytest.approx((10000 / 4226.64) ** 0.25 - 1)
-    assert "only 1 annual observation" in s["notes"] and "no growth rate" in s["notes"]
+    assert "too few annual observations (1)" in s["notes"] and "no growth rate" in s["notes"]
 
 
 def test_tourism_two_readings():
@@ -61,7 +61,7 @@ def test_backtest_errors():
     assert bt.loc["plan_rate", "error_pct"] == pytest.approx((563.51 * 1.08 ** 3 - 704.11) / 704.11 * 100)
     assert bt.loc["loglinear", "n_fit"] == 3
     retail = scenarios.backtest(RETAIL, cutoff=2020, stated_rate=0.065, base_year=2020).set_index("method")
-    assert math.isnan(retail.loc["loglinear", "predicted"]) and "only 1 point" in retail.loc["loglinear", "note"]
+    assert math.isnan(retail.loc["loglinear", "predicted"]) and "too few points up to 2020 (1)" in retail.loc["loglinear", "note"]
     assert retail.loc["plan_rate", "error_pct"] < 0  # 6.5% a year under-predicted 2023's 291.51
 
 

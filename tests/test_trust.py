@@ -168,8 +168,8 @@ def test_official_only_variant_with_one_point_says_it_cannot_fit_a_trend(rules, 
     assert pd.isna(row["trend_rate_official"]) and not pd.isna(row["trend_rate"])
     zh = trust_words.describe(row, cav[cav["target_id"] == row["target_id"]], "zh")["sensitivity"]
     en = trust_words.describe(row, cav[cav["target_id"] == row["target_id"]], "en")["sensitivity"]
-    assert "仅用官方及官方转载数据：只有 1 个年度数据点，无法拟合趋势" in zh
-    assert "official and official-reprint figures only: only 1 annual point(s), no trend can be fitted" in en
+    assert "仅用官方及官方转载数据：年度数据点不足（1 个），无法拟合趋势" in zh
+    assert "official and official-reprint figures only: too few annual points (1) to fit a trend" in en
     assert len(robust) == len(plan_targets)  # no row dropped
 
 
@@ -258,7 +258,7 @@ def test_the_robustness_table_as_shown_keeps_every_target_in_one_language(real, 
     zh = trust_words.robustness_display(robust, cav, evaluated, "zh")
     assert len(en) == len(zh) == 19
     first = en.iloc[0]
-    assert first["status"] == "broadly as expected / no data / broadly as expected"
-    assert first["trend points"] == "4 / 2 / 3"
+    assert first["Status"] == "broadly as expected / no data / broadly as expected"
+    assert first["Trend points"] == "4 / 2 / 3"
     assert not any("\u4e00" <= ch <= "\u9fff" for col in en.columns for cell in en[col] for ch in str(cell))
     assert zh.iloc[0]["状态"] == "基本符合预期 / 无数据 / 基本符合预期"

@@ -81,7 +81,7 @@ def test_robustness_table_lists_every_target_and_says_when_points_are_too_few(ed
     assert [r[0].split(".")[0] for r in zh] == [str(i) for i in range(1, 20)]
     assert len(en) == 19
     tourism = next(r for r in en if r[0].startswith("7."))
-    assert "only 1 annual point(s): no trend can be fitted" in " ".join(tourism)
+    assert "too few annual points (1) to fit a trend" in " ".join(tourism)
     # a caveat of both the status and the trend is said once
     assert " ".join(tourism).count("partial-period figures for 2023 are not used as annual values") == 1
     for r in en:

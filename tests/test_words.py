@@ -136,3 +136,31 @@ def test_the_report_notebook_and_context_builder_hold_no_words_or_figures():
         if name.startswith("notebooks"):
             numbers = {t.string for t in tokens if t.type == tokenize.NUMBER}
             assert numbers <= {"2023", "2021", "2025"}, numbers  # evaluation_year and its allowed range
+
+
+def test_counts_read_naturally_whatever_the_count():
+    """A count placeholder must read right for 0, 1 and many: no English "point(s)" and no
+    Chinese "只有 {n} 个" (which prints "只有 0 个" — the backtest's tourism rows have no point up to 2020)."""
+    awkward = []
+    for key, entry in words.catalogue().items():
+        if "(s)" in entry["en"]:
+            awkward.append(f"{key} (en): {entry['en']}")
+        if re.search(r"只有 ?\{\w+\} ?个", entry["zh"]):
+            awkward.append(f"{key} (zh): {entry['zh']}")
+    assert awkward == []
+    assert words.render(words.Message("reason.backtest_too_few", cutoff=2020, n=0, needed=2), "zh").startswith("2020 年及以前的数据点不足（0 个）")
+
+
+def test_english_table_headers_start_with_a_capital():
+    """Every English column header of the report's tables (trust.column.*, col.*) is capitalised like the others."""
+    lower = [f"{key}: {entry['en']}" for key, entry in words.catalogue().items()
+             if key.startswith(("trust.column.", "col.")) and entry["en"][:1].islower()]
+    assert lower == []
+
+
+def test_no_internal_id_in_the_words_a_reader_sees():
+    """An indicator id (gdp, retail_sales_total …) is never typed into a sentence: a reader sees its name."""
+    ids = set(load_yaml(paths.ROOT / "analysis" / "indicators.yml")["indicators"])
+    found = [f"{key} ({lang}): {text}" for key, entry in words.catalogue().items() for lang, text in entry.items()
+             if set(re.findall(r"[A-Za-z_]+", re.sub(r"\{[^}]*\}", "", text))) & ids]
+    assert "gdp" in ids and found == []
