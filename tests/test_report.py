@@ -80,6 +80,12 @@ def test_index_links_every_executed_notebook_offline(browser, built_report):
     executed = sorted(p.name for p in (index.parent / "notebooks").glob("*.ipynb"))
     assert sorted(h.split("/")[-1].replace(".html", ".ipynb") for h in links if h.startswith("notebooks/")) == executed
     assert "mid_term_evaluation.html" in links and "mid_term_evaluation.en.html" in links
+    # each report is named by its own title in its own language, not by its file name
+    named = page.eval_on_selector_all("a:not([href^='notebooks/'])", "els => els.map(e => [e.getAttribute('href'), e.textContent, e.lang])")
+    for href, text, lang in named:
+        report_page, *_ = open_page(browser, index.parent / href)
+        assert (text, lang) == (report_page.title(), report_page.evaluate("document.documentElement.lang")), href
+        report_page.close()
     page.close()
     for href in links:
         target = (index.parent / href).resolve()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -446,9 +447,18 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
     items = "\n".join(
         f'<li><a href="{html_lib.escape(href)}">{html_lib.escape(title)}</a> <code>{html_lib.escape(href)}</code>'
         f'<br><small>{html_lib.escape(params)}</small></li>' for href, title, params in links)
-    report_links = "\n".join(
-        f'<li><a href="{html_lib.escape(resolve(dst).relative_to(index_path.parent).as_posix())}">'
-        f'{html_lib.escape(resolve(dst).name)}</a></li>' for dst in report_files)
+    def report_link(dst) -> str:
+        # the report's own <title> and language, so a reader picks a report by its name, not its file
+        path = resolve(dst)
+        text = path.read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", text, re.S)
+        lang = re.search(r'<html[^>]*\blang="([^"]+)"', text)
+        href = html_lib.escape(path.relative_to(index_path.parent).as_posix())
+        name = html_lib.unescape(title.group(1)).strip() if title else path.name
+        lang_attr = f' lang="{html_lib.escape(lang.group(1))}" hreflang="{html_lib.escape(lang.group(1))}"' if lang else ""
+        return f'<li><a href="{href}"{lang_attr}>{html_lib.escape(name)}</a> <code>{href}</code></li>'
+
+    report_links = "\n".join(report_link(dst) for dst in report_files)
     page = f"""<!DOCTYPE html>
 <html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>评估报告与笔记本 / Evaluation reports and notebooks</title>
