@@ -287,3 +287,10 @@ def test_no_control_without_a_latest_actual_and_then_no_script(data, tmp_path):
     assert "rate_control" not in [b["kind"] for b in _scenario_blocks(context)]
     page = _render(context, tmp_path)
     assert "<script" not in page and 'class="rate-control"' not in page
+
+
+def test_chinese_findings_put_no_space_between_a_unit_and_the_next_chinese_word(data):
+    """"达到 830 亿元 的概率" read as a typing slip: a unit is followed directly by the next word."""
+    findings = _findings(build_context(data, "zh"))
+    slips = [f for f in findings if re.search(r"(亿元|万人次|亿人次) [\u4e00-\u9fff]", f)]
+    assert slips == [] and any("亿元的概率" in f for f in findings)

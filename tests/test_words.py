@@ -164,3 +164,16 @@ def test_no_internal_id_in_the_words_a_reader_sees():
     found = [f"{key} ({lang}): {text}" for key, entry in words.catalogue().items() for lang, text in entry.items()
              if set(re.findall(r"[A-Za-z_]+", re.sub(r"\{[^}]*\}", "", text))) & ids]
     assert "gdp" in ids and found == []
+
+
+def test_final_and_mid_term_reports_name_the_achieved_share_alike():
+    """The final report's column is the mid-term's 完成进度 / Achieved share (it said 完成进程 / Way covered)."""
+    for language in words.LANGUAGES:
+        assert words.text("final.col.share", language) == words.text("col.achieved", language)
+
+
+def test_a_list_of_years_is_joined_as_the_language_joins_it():
+    """Year lists passed as a list are joined with 、 in Chinese (the damped-trend note printed "2015, 2018" in Chinese)."""
+    gaps = words.Message("reason.damped_gaps", years=[2015, 2018, 2020])
+    assert "（2015、2018、2020 年之后有缺口）" in words.render(gaps, "zh")
+    assert "(gap after 2015, 2018, 2020)" in str(gaps)
