@@ -71,7 +71,7 @@ class Writer:
     def value(self, v):
         """A parameter as shown: a nested message in this language; Chinese words in the English
         edition marked as quotations."""
-        if isinstance(v, words.Message) or (isinstance(v, dict) and set(v) == {"$message"}):
+        if isinstance(v, (words.Message, list)) or (isinstance(v, dict) and set(v) == {"$message"}):  # a list: joined per language
             return escape(words.param(v, self.lang))
         if isinstance(v, Markup) or not isinstance(v, str):
             return v

@@ -294,3 +294,19 @@ def test_chinese_findings_put_no_space_between_a_unit_and_the_next_chinese_word(
     findings = _findings(build_context(data, "zh"))
     slips = [f for f in findings if re.search(r"(亿元|万人次|亿人次) [\u4e00-\u9fff]", f)]
     assert slips == [] and any("亿元的概率" in f for f in findings)
+
+
+def test_a_list_of_years_in_a_stored_note_is_joined_in_the_readers_language(data):
+    """The damped-trend fallback stores its gap years as a list: the Chinese table joins them with 、
+    (it printed "[2015, 2018, 2020]", and before that "2015, 2018, 2020", in the Chinese edition)."""
+    from analysis import words
+
+    note = words.to_json([words.Message("reason.damped_gaps", years=[2015, 2018, 2020])])
+    data.summaries["tertiary_value_added"]["damped_fallback_message"] = note
+
+    def cells(context):
+        return [Markup(str(c)).striptags() for s in context["sections"] for b in s["blocks"] if b.get("kind") == "table"
+                for row in b["rows"] for c in row]
+
+    assert any("（2015、2018、2020 年之后有缺口）" in c for c in cells(build_context(data, "zh")))
+    assert any("(gap after 2015, 2018, 2020)" in c for c in cells(build_context(data, "en")))
