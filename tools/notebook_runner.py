@@ -447,16 +447,25 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
     items = "\n".join(
         f'<li><a href="{html_lib.escape(href)}">{html_lib.escape(title)}</a> <code>{html_lib.escape(href)}</code>'
         f'<br><small>{html_lib.escape(params)}</small></li>' for href, title, params in links)
+    # each report named by its own title in its own language, so a reader picks it by name, not by
+    # file: from the notebook for the reports exported now (their HTML is renamed into place only when
+    # the step succeeds), from the HTML for another build's reports
+    named = {}
+    for src, dst in reports:
+        nb = nbformat.read(resolve(src), as_version=4)
+        named[resolve(dst)] = (_report_title(nb), _language(nb))
+
     def report_link(dst) -> str:
-        # the report's own <title> and language, so a reader picks a report by its name, not its file
         path = resolve(dst)
-        text = path.read_text(encoding="utf-8")
-        title = re.search(r"<title>(.*?)</title>", text, re.S)
-        lang = re.search(r'<html[^>]*\blang="([^"]+)"', text)
+        title, lang = named.get(path, (None, None))
+        if path not in named:
+            text = path.read_text(encoding="utf-8")
+            found_title, found_lang = re.search(r"<title>(.*?)</title>", text, re.S), re.search(r'<html[^>]*\blang="([^"]+)"', text)
+            title = html_lib.unescape(found_title.group(1)).strip() if found_title else None
+            lang = found_lang.group(1) if found_lang else None
         href = html_lib.escape(path.relative_to(index_path.parent).as_posix())
-        name = html_lib.unescape(title.group(1)).strip() if title else path.name
-        lang_attr = f' lang="{html_lib.escape(lang.group(1))}" hreflang="{html_lib.escape(lang.group(1))}"' if lang else ""
-        return f'<li><a href="{href}"{lang_attr}>{html_lib.escape(name)}</a> <code>{href}</code></li>'
+        lang_attr = f' lang="{html_lib.escape(lang)}" hreflang="{html_lib.escape(lang)}"' if lang else ""
+        return f'<li><a href="{href}"{lang_attr}>{html_lib.escape(title or path.name)}</a> <code>{href}</code></li>'
 
     report_links = "\n".join(report_link(dst) for dst in report_files)
     page = f"""<!DOCTYPE html>
