@@ -213,7 +213,7 @@ def target_series(target: pd.Series, usable: pd.DataFrame, level_unit: str | Non
         gdp = usable[usable["indicator_id"] == "gdp"]
         for year in sorted(set(num["year"]) & set(gdp["year"])):
             s = share_of_gdp(num, gdp, int(year), str(num["region_code"].iloc[0]))
-            notes = [Message("note.share_computed", numerator=target["numerator_id"], a=f"{s.numerator:g}", b=f"{s.gdp:g}"),
+            notes = [Message("note.share_computed", numerator=target["numerator_id"], a=_amount(s.numerator), b=_amount(s.gdp)),
                      *s.messages]
             if int(year) in out:
                 notes.append(Message("note.published_share_unused", share=f"{out[int(year)].value:g}"))
@@ -224,6 +224,11 @@ def target_series(target: pd.Series, usable: pd.DataFrame, level_unit: str | Non
 # --------------------------------------------------------------------------- one target
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
+
+
+def _amount(x: float) -> str:
+    """An amount in a note as the report writes amounts: two decimals, thousands separators (307.27, 2,329.52)."""
+    return f"{x:,.2f}"
 
 
 def _join(values) -> str:
@@ -460,7 +465,7 @@ def _growth_rate(inputs: TargetInputs, result: TargetProgress, point: Point, bas
     if point.year < target_year and point.value < implied:
         result.required_rate = required_growth(point.value, implied, target_year - point.year)
     result.notes.append(Message("note.realised_rate", realised=f"{realised:.2%}", start=base_year, end=point.year, rate=f"{rate:.2%}",
-                                implied=_fmt(implied), unit=point.unit, year=target_year))
+                                implied=_amount(implied), unit=point.unit, year=target_year))
     return result.finish(inputs.classify(share, result.elapsed_share))
 
 

@@ -185,6 +185,7 @@ def test_tertiary_share_recomputed_with_same_year_gdp_and_maintain_rule(evaluate
     assert r.actual_value == pytest.approx(704.11 / 2329.52 * 100)
     assert r.method == "maintain" and r.status == "lagging" and math.isnan(r.achieved_share)
     assert "different sources" in r.note and "maintain-type" in r.note
+    assert f"(704.11 ÷ {2329.52:,.2f})" in r.note  # thousands separators, as in the tables
 
 
 def test_maintain_target_met_counts_as_reached(targets):
@@ -198,6 +199,8 @@ def test_growth_rate_target_compares_realised_cagr(evaluated):
     assert r.baseline_value == 224.27 and r.target_rate == pytest.approx(0.065)
     assert r.realised_rate == pytest.approx((291.51 / 224.27) ** (1 / 3) - 1)
     assert r.status_en == "faster than expected"
+    # the amount the plan's rate reaches is written like every amount in the report (the summary says 307.27, not 307.269)
+    assert f"gives {224.27 * 1.065 ** 5:,.2f} (亿元) by 2025" in r.note
     # tax growth: latest value 2022, so compared with 2/5 of the period, baseline observed
     t = evaluated.loc[3]
     assert t.actual_year == 2022 and t.elapsed_share == pytest.approx(0.4)
