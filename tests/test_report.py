@@ -144,3 +144,25 @@ def test_final_report_is_offline_and_names_every_target(browser, built_copy, nam
             c.querySelectorAll('cite[lang="zh"], q[lang="zh"], a[hreflang="zh"], style, script').forEach(e => e.remove());
             return c.innerText; }""")  # marked quotations of the original, and the link to the Chinese edition
         assert not re.findall(r"[\u4e00-\u9fff]", visible), re.findall(r".{0,20}[\u4e00-\u9fff]+.{0,20}", visible)[:5]
+
+
+#: the A4 page's printable box in CSS pixels (210 × 297 mm less the margins of templates/report/report.css's @page, at 96 px/inch)
+A4_CONTENT_PX = (round((210 - 2 * 14) / 25.4 * 96), round((297 - 2 * 16) / 25.4 * 96))
+
+
+@pytest.mark.parametrize("name", ["mid_term_evaluation.html", "mid_term_evaluation.en.html"])
+def test_in_print_every_table_fits_the_page_and_no_row_runs_over_a_page(browser, built_report, name):
+    """Printed, the lab theme's fixed table layout gave the 13 columns of the scenario table equal widths:
+    its notes and trust column shrank to a word a line and one row ran over several A4 pages."""
+    width, height = A4_CONTENT_PX
+    page, *_ = open_page(browser, built_report.with_name(name), width=width)
+    page.emulate_media(media="print")
+    tables = page.eval_on_selector_all("figure.report-table", """els => els.map(f => {
+        const t = f.querySelector('table');
+        return [f.id, t.getBoundingClientRect().width, Math.max(0, ...[...t.rows].map(r => r.getBoundingClientRect().height))];
+    })""")
+    page.close()
+    assert len(tables) >= 9
+    too_wide = [(i, round(w)) for i, w, _ in tables if w > width + 1]
+    too_tall = [(i, round(h)) for i, _, h in tables if h > height]
+    assert too_wide == [] and too_tall == [], (too_wide, too_tall)
