@@ -75,6 +75,17 @@ def _rests_on(trusted: pd.DataFrame | None, target_id) -> str:
     return trusted.loc[int(target_id), "summary"]
 
 
+def _with_trust(w: Writer, trusted: pd.DataFrame | None, finding: Markup, target_id) -> Markup:
+    """``finding`` followed by the weakest source quality and the caveats of the target it rests on
+    (the scoreboard's words, :func:`analysis.trust_words.target_words`); unchanged when the trust
+    tables are not built or the target rests on nothing."""
+    if trusted is None or is_missing(target_id) or int(target_id) not in trusted.index:
+        return finding
+    row = trusted.loc[int(target_id)]
+    parts = [p for p in (row["quality"], row["caveats"]) if isinstance(p, str) and p]
+    return w.t("findings.with_trust", finding=finding, trust=words.text("trust.list_separator", w.lang).join(parts))
+
+
 def _row(table: pd.DataFrame, **where) -> pd.Series | None:
     """The one row of ``table`` matching every ``column=value`` (``None`` if there is none)."""
     mask = pd.Series(True, index=table.index)
@@ -176,6 +187,7 @@ def _target_text(w: Writer, target: pd.Series) -> Markup:
 
 def _findings(w: Writer, data: ReportData, base_year: int, target_year: int) -> list[dict]:
     prog, targets = data.progress, data.plan_targets
+    trusted = _trusted(data, w.lang)
     items = [w.t("findings.counts", year=data.evaluation_year, n=len(prog), counts=_status_counts(w, prog))]
     if data.robustness is not None:
         items.append(trust_words.trust_line(data.robustness, w.lang))
@@ -183,31 +195,35 @@ def _findings(w: Writer, data: ReportData, base_year: int, target_year: int) -> 
     tva_row = _row(prog, indicator_id="tertiary_value_added", kind="level")
     tva = data.summaries.get("tertiary_value_added")
     if tva_row is not None and tva is not None:
-        items.append(w.t("findings.tertiary", year=fmt_year(tva_row["actual_year"]),
+        items.append(_with_trust(w, trusted, w.t("findings.tertiary", year=fmt_year(tva_row["actual_year"]),
                          value=w.amount(tva_row["actual_value"], tva_row["unit"]), no=int(tva_row["target_id"]),
                          achieved=fmt_pct(tva_row["achieved_share"], 0), elapsed=fmt_pct(tva_row["elapsed_share"], 0),
                          status=labels.status(tva_row["status"], w.lang), target_year=int(tva["target_year"]),
                          trend=w.amount(tva["trend_value"], tva["unit"]), lower=fmt_number(tva["trend_lower"]),
                          upper=fmt_number(tva["trend_upper"]), level=fmt_pct(data.level, 0),
-                         target=w.amount(tva["target"], tva["unit"], 0), probability=fmt_pct(tva["probability_of_target"], 0)))
+                         target=w.amount(tva["target"], tva["unit"], 0), probability=fmt_pct(tva["probability_of_target"], 0)),
+                                 tva_row["target_id"]))
 
     retail = data.summaries.get("retail_sales_total")
     retail_check = _row(data.plan_audit, check_id="retail_target_rate")
     if retail is not None and retail_check is not None:
         key = "findings.retail_inconsistent" if retail_check["verdict"] == "inconsistent" else "findings.retail_consistent"
-        items.append(w.t(key, base=w.amount(retail["base_value"], retail["unit"]), base_year=int(retail["base_year"]),
+        retail_row = _row(prog, indicator_id="retail_sales_total", kind="level")
+        items.append(_with_trust(w, trusted, w.t(key, base=w.amount(retail["base_value"], retail["unit"]), base_year=int(retail["base_year"]),
                          target=w.amount(retail["target"], retail["unit"], 0), needed=fmt_pct(retail_check["recomputed"]),
                          stated=fmt_pct(retail["stated_rate"]), reached=w.amount(retail["plan_value_at_target_year"], retail["unit"]),
                          latest_year=fmt_year(retail["latest_year"]), latest=w.amount(retail["latest_value"], retail["unit"]),
-                         required=fmt_pct(retail["required_rate"]), target_year=int(retail["target_year"])))
+                         required=fmt_pct(retail["required_rate"]), target_year=int(retail["target_year"])),
+                                 None if retail_row is None else retail_row["target_id"]))
 
     share = _row(prog, indicator_id="tertiary_share_of_gdp")
     if share is not None and not is_missing(share["actual_value"]):
         diff = float(share["actual_value"]) - float(share["baseline_value"])
         direction = "fell" if diff < 0 else "rose" if diff > 0 else "held"
-        items.append(w.t(f"findings.share_{direction}", year=fmt_year(share["actual_year"]), value=fmt_number(share["actual_value"], 1),
-                         base_year=base_year, base=fmt_number(share["baseline_value"], 1), target=fmt_number(share["target_value"], 0),
-                         status=labels.status(share["status"], w.lang), points=fmt_number(abs(diff), 1)))
+        items.append(_with_trust(w, trusted, w.t(
+            f"findings.share_{direction}", year=fmt_year(share["actual_year"]), value=fmt_number(share["actual_value"], 1),
+            base_year=base_year, base=fmt_number(share["baseline_value"], 1), target=fmt_number(share["target_value"], 0),
+            status=labels.status(share["status"], w.lang), points=fmt_number(abs(diff), 1)), share["target_id"]))
 
     tourism_targets = [t for _, t in targets[targets["indicator_id"].isin(TOURISM) & (targets["kind"] == "level")].iterrows()]
     if tourism_targets:

@@ -310,3 +310,31 @@ def test_a_list_of_years_in_a_stored_note_is_joined_in_the_readers_language(data
 
     assert any("（2015、2018、2020 年之后有缺口）" in c for c in cells(build_context(data, "zh")))
     assert any("(gap after 2015, 2018, 2020)" in c for c in cells(build_context(data, "en")))
+
+
+def _trust_tables(quality: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hand-made robustness.csv / conclusion_caveats.csv rows (analysis/trust.py) for the share target (no. 2)."""
+    from analysis import trust
+    row = {c: math.nan for c in trust.ROBUSTNESS_COLUMNS}
+    row.update(target_id=2, indicator_id="tertiary_share_of_gdp", kind="share_of_gdp", scenario_id="", weakest_quality=quality,
+               weakest_quality_status=quality, weakest_quality_trend=math.nan, status="lagging", status_official="lagging",
+               status_post_census="lagging", changes_official="", changes_post_census="", too_few=False,
+               too_few_official=False, too_few_post_census=False)
+    caveats = pd.DataFrame([dict(target_id=2, part="status", caveat="coverage_not_stated", years="2020", detail="2023")],
+                           columns=trust.CAVEAT_COLUMNS)
+    return pd.DataFrame([row], columns=trust.ROBUSTNESS_COLUMNS), caveats
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_finding_names_the_weakest_source_and_caveats_it_rests_on(data, language):
+    t = lambda key, **p: words.text(key, language, **p)  # noqa: E731
+    data.observations = data.observations.assign(unit=["万人次", "亿元"], qualifier="exact", quality="media")
+    without = _finding(build_context(data, language), "30.2")  # the share finding (fixture value)
+    data.robustness, data.conclusion_caveats = _trust_tables("encyclopedia_blog")
+    share = _finding(build_context(data, language), "30.2")
+    blog, media = t("trust.quality.encyclopedia_blog"), t("trust.quality.media")
+    assert t("trust.rests_on", quality=blog) in share and blog not in without
+    assert t("trust.caveat.coverage_not_stated", years="2020", detail="2023") in share
+    data.robustness, data.conclusion_caveats = _trust_tables("media")
+    share_media = _finding(build_context(data, language), "30.2")
+    assert t("trust.rests_on", quality=media) in share_media and blog not in share_media
