@@ -66,7 +66,7 @@ ROBUSTNESS := data/processed/robustness.csv data/processed/conclusion_caveats.cs
 REPORT := reports/mid_term_evaluation.html
 REPORT_EN := reports/mid_term_evaluation.en.html
 INDEX := reports/index.html
-REPORT_PDFS := reports/mid_term_evaluation.pdf reports/mid_term_evaluation.en.pdf
+REPORT_PDFS := reports/mid_term_evaluation.pdf reports/mid_term_evaluation.en.pdf reports/final_evaluation.pdf reports/final_evaluation.en.pdf
 CHROMIUM ?= chromium
 
 .PHONY: help venv browser report pdf pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab clean distclean
@@ -190,9 +190,10 @@ report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, ind
 final: $(VENV_STAMP) ## Build the final evaluation (终期评估, 2025): reports/final_evaluation.html (+ .en.html), beside the mid-term report
 	$(call counted,final-pipeline)
 
-# Optional: the two editions printed to A4 PDF by headless Chromium (`make report` never needs it).
+# Optional: both editions of the mid-term and of the final report printed to A4 PDF by headless
+# Chromium (`make report` never needs it; the final report's HTML is built first if it is missing).
 # The print stylesheet is in templates/report/report.css; Chromium writes to a temporary file first.
-pdf: $(REPORT_PDFS) ## Print both editions to PDF (reports/mid_term_evaluation.pdf, .en.pdf) with headless Chromium
+pdf: $(REPORT_PDFS) ## Print both editions of both reports to PDF (reports/mid_term_evaluation.pdf, final_evaluation.pdf, + .en.pdf) with headless Chromium
 
 reports/%.pdf: reports/%.html
 	@command -v $(CHROMIUM) >/dev/null || { echo "make pdf needs Chromium: run make browser (Debian package chromium)" >&2; exit 1; }

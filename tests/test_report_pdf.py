@@ -1,4 +1,5 @@
-"""`make pdf`: both editions printed to A4 by headless Chromium, with every figure and table of the HTML."""
+"""`make pdf`: both editions of the mid-term and of the final report printed to A4 by headless Chromium,
+with every figure and table of the HTML."""
 from __future__ import annotations
 
 import re
@@ -10,8 +11,11 @@ import pytest
 from tools.project_copy import clone_copy
 
 pytestmark = pytest.mark.browser
-EDITIONS = {"zh": ("mid_term_evaluation", r"图 ?(\d+)：", r"表 ?(\d+)："),  # Noto CJK: the space is not extracted
-            "en": ("mid_term_evaluation.en", r"Figure (\d+): ", r"Table (\d+): ")}
+LABELS = {"zh": (r"图 ?(\d+)：", r"表 ?(\d+)："),  # Noto CJK: the space is not extracted
+          "en": (r"Figure (\d+): ", r"Table (\d+): ")}
+#: edition → (file stem, language, at least this many figures and tables in its HTML)
+EDITIONS = {"zh": ("mid_term_evaluation", "zh", 9, 9), "en": ("mid_term_evaluation.en", "en", 9, 9),
+            "final-zh": ("final_evaluation", "zh", 0, 2), "final-en": ("final_evaluation.en", "en", 0, 2)}
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +29,17 @@ def pdfs(built_copy, tmp_path_factory):
     result = copy.make("pdf")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert copy.make("-q", "pdf").returncode == 0  # a second `make pdf` has nothing to do
-    return {lang: copy.path(f"reports/{stem}.pdf") for lang, (stem, _, _) in EDITIONS.items()}
+    return {edition: copy.path(f"reports/{stem}.pdf") for edition, (stem, *_) in EDITIONS.items()}
 
 
-@pytest.mark.parametrize("lang", EDITIONS)
-def test_pdf_has_the_figures_and_tables_of_the_html(pdfs, lang):
-    stem, figure_label, table_label = EDITIONS[lang]
-    html = pdfs[lang].with_suffix(".html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_has_the_figures_and_tables_of_the_html(pdfs, edition):
+    stem, lang, min_figures, min_tables = EDITIONS[edition]
+    figure_label, table_label = LABELS[lang]
+    html = pdfs[edition].with_suffix(".html").read_text(encoding="utf-8")
     n_figures, n_tables = html.count('class="report-figure"'), html.count('class="report-table"')
-    assert n_figures >= 9 and n_tables >= 9
-    pdf = pdfs[lang]
+    assert n_figures >= min_figures and n_tables >= min_tables
+    pdf = pdfs[edition]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+59[45]\.\d+ x 84[12]\.\d+ pts \(A4\)", info), info
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
