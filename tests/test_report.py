@@ -86,6 +86,17 @@ def test_index_links_every_executed_notebook_offline(browser, built_report):
         report_page, *_ = open_page(browser, index.parent / href)
         assert (text, lang) == (report_page.title(), report_page.evaluate("document.documentElement.lang")), href
         report_page.close()
+    # every executed notebook by its title, never its bare file name; a report notebook by its report's title
+    titles = dict((href, text) for href, text, _ in named)
+    report_of = {"90_report": "mid_term_evaluation.html", "90_report.en": "mid_term_evaluation.en.html",
+                 "91_final_report": "final_evaluation.html", "91_final_report.en": "final_evaluation.en.html"}
+    notebooks = page.eval_on_selector_all("a[href^='notebooks/']", "els => els.map(e => [e.getAttribute('href'), e.textContent])")
+    for href, text in notebooks:
+        stem = href.split("/")[-1].removesuffix(".html")
+        assert text.strip() and text != stem, href
+        if stem in report_of and report_of[stem] in titles:
+            assert text == titles[report_of[stem]], href
+    assert {h.split("/")[-1].removesuffix(".html") for h, _ in notebooks} >= {"90_report", "90_report.en"}
     page.close()
     for href in links:
         target = (index.parent / href).resolve()

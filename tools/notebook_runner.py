@@ -384,13 +384,14 @@ def to_html(executed: str, html: str, no_input: bool) -> int:
 
 
 def _title(nb, fallback: str) -> str:
-    """First heading of a notebook (its title), else ``fallback``."""
+    """First heading of a notebook (its title), else the title a report notebook declares (the
+    catalogue's, in the notebook's language: 90_report*, 91_final_report* have no heading), else ``fallback``."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
-    return fallback
+    return _report_title(nb) or fallback
 
 
 def _newer_than(path: Path, inputs: list[Path]) -> bool:
