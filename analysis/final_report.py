@@ -13,7 +13,6 @@ that reads files; everything else is testable without a kernel.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,17 +24,17 @@ from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
 from analysis.observations import read_observations
 from analysis.report_context import PLAN, _sources, _stamp
-from analysis.report_format import Writer, fmt_pct, list_block, paragraph_block, table_block
+from analysis.report_format import Writer, decimals_of, fmt_amount, fmt_number, fmt_pct, list_block, paragraph_block, table_block
 from analysis.yaml_files import load_yaml
 
 #: the file of each edition (Makefile: FINAL_REPORT, FINAL_REPORT_EN), for the link to the other edition
 EDITION_FILES = {"zh": "final_evaluation.html", "en": "final_evaluation.en.html"}
-#: unit as the plan and the data print it → catalogue key of its name after a number in a sentence
-UNIT_KEYS = {"亿元": "final.unit.cny_100m", "万元": "final.unit.cny_10k", "亿人次": "final.unit.visits_100m",
-             "万人次": "final.unit.visits_10k", "%": "final.unit.percent", "家": "final.unit.firms",
-             "个": "final.unit.items"}
 #: reason parameters shown as a percentage (fractions in the data) and with how many decimals
 PERCENT_PARAMS = {"share": 0, "threshold": 0, "realised": 1, "target_rate": 1}
+#: reason parameters that are amounts in the stored ``unit``, written with it as the mid-term report
+#: writes amounts (:func:`analysis.report_format.fmt_amount`); a target with the plan's own decimals
+AMOUNT_PARAMS = ("actual", "target", "baseline", "total", "target_total", "latest_value")
+TARGET_PARAMS = ("target", "target_total")
 
 
 @dataclass
@@ -59,19 +58,9 @@ class FinalReportData:
         return int(self.final["final_year"].iloc[0])
 
 
-def unit_name(unit: str, language: str) -> str:
-    """The unit after a number in a sentence (``亿元`` → ``(CNY 100 million)``); unknown units raise KeyError."""
-    if unit not in UNIT_KEYS:
-        raise KeyError(f"unit {unit!r} has no entry in analysis.final_report.UNIT_KEYS")
-    return words.text(UNIT_KEYS[unit], language)
-
-
 def number(value, decimals: int = 2) -> str:
-    """A value for the reader: thousands separators, trailing zeros dropped; missing → ``—``."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{float(value):,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A value for the reader, as the mid-term report writes it (:func:`analysis.report_format.fmt_number`)."""
+    return fmt_number(value, decimals)
 
 
 def percent(fraction, decimals: int = 0) -> str:
@@ -84,12 +73,13 @@ def reason(key, params_json, language: str) -> str:
     if not isinstance(key, str) or not key:
         return ""
     params = json.loads(params_json) if isinstance(params_json, str) and params_json else {}
+    unit = params.pop("unit", None)
     shown = {}
     for name, value in params.items():
         if name in PERCENT_PARAMS:
             shown[name] = percent(value, PERCENT_PARAMS[name])
-        elif name == "unit":
-            shown[name] = unit_name(value, language)
+        elif unit is not None and name in AMOUNT_PARAMS:
+            shown[name] = fmt_amount(value, unit, language, decimals_of(value) if name in TARGET_PARAMS else 2)
         elif isinstance(value, float):
             shown[name] = number(value)
         elif isinstance(value, list):  # years
@@ -107,7 +97,7 @@ def _target_text(w: Writer, row: pd.Series) -> Markup:
     """A 表 2 target as the plan prints it (Chinese) or as value and unit (English)."""
     if w.lang == "zh":
         return Markup.escape(str(row["target_text"]))
-    return w.amount(row["target_value"], row["unit"], 0 if float(row["target_value"]).is_integer() else 2)
+    return w.amount(row["target_value"], row["unit"], decimals_of(row["target_value"]))
 
 
 def _source_ids(value) -> list[str]:

@@ -43,6 +43,16 @@ def fmt_pct(fraction, decimals: int = 1) -> str:
     return "—" if is_missing(fraction) else f"{float(fraction) * 100:.{decimals}f}%"
 
 
+def fmt_amount(value, unit, language: str, decimals: int = 2) -> str:
+    """A value with its unit as plain text, written as :meth:`Writer.amount` writes it
+    (``830 亿元`` / ``830 (CNY 100 million)``, ``30.23%``); a missing value is ``—``."""
+    if is_missing(value):
+        return "—"
+    if unit == "%":
+        return words.text("amount.percent", language, value=fmt_number(value, decimals))
+    return words.text("amount.unit", language, value=fmt_number(value, decimals), unit=labels.unit(str(unit), language))
+
+
 def fmt_year(value) -> str:
     """A year read from a table (``2023.0`` → ``2023``); a missing value is ``—``."""
     return "—" if is_missing(value) else str(int(value))

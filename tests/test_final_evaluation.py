@@ -238,3 +238,22 @@ def test_final_report_renders_each_language_wholly_in_itself(targets):
     assert not re.findall(r"[\u4e00-\u9fff]", en_text), re.findall(r".{20}[\u4e00-\u9fff].{20}", en_text)[:3]
     assert 'data-target-id="1"' in pages["en"] and re.search(r'<tr data-status="completed" data-target-id="1"', pages["en"])
     assert re.search(r'<tr data-status="completed" data-target-id="7" data-total-status="no_data"', pages["zh"])
+
+
+def test_final_report_writes_numbers_as_the_mid_term_report(targets):
+    """Values, percentages and targets in the final report as the mid-term report writes them
+    (analysis/report_format.py): ``30.23%`` not ``30.23 %``, two decimals, a target with the plan's own decimals."""
+    from analysis import final_report, report_context
+    from analysis.report_format import Writer, fmt_amount, fmt_number
+
+    final = judge(targets, [])                                    # real 2023 figures only: 2025 not yet published
+    share = fmt_number(704.11 / 2329.52 * 100)                    # real 2023 三产 ÷ GDP
+    for lang in words.LANGUAGES:
+        t2, t10 = final.loc[2], final.loc[10]
+        share_text = final_report.reason(t2["reason_key"], t2["reason_params"], lang)
+        assert words.text("amount.percent", lang, value=share) in share_text and f"{share} %" not in share_text
+        retail_text = final_report.reason(t10["reason_key"], t10["reason_params"], lang)
+        assert fmt_amount(291.51, "亿元", lang) in retail_text    # the mid-term's amount, unit in the reader's language
+        w = Writer(lang, {"sources": {}, "files": {}})
+        for _, row in final.reset_index().iterrows():              # 6.5% (表 2 no. 11) as the plan prints it in both
+            assert final_report._target_text(w, row) == report_context._target_text(w, row), row["target_id"]
