@@ -183,7 +183,9 @@ def caveats(points: pd.DataFrame, observations: pd.DataFrame, region_code: str, 
     - ``preliminary``: a point is a 预计数 (estimate) or printed as 初步核算;
     - ``partial_excluded``: partial-period figures of the same indicators, from the first point's
       year up to ``evaluation_year``, exist and were not used (``years``; ``detail``: how the
-      page names the periods).
+      page names the periods);
+    - ``sources_differ``: in one year, the parts of a recomputed share (numerator and GDP) come
+      from different pages, which may not share a revision or coverage (``years``).
     """
     out: list[dict] = []
     if points.empty:
@@ -200,6 +202,9 @@ def caveats(points: pd.DataFrame, observations: pd.DataFrame, region_code: str, 
     elif (yes.any() or no.any()) and c_unknown.any():
         out.append({"caveat": "coverage_not_stated", "years": _years(points, c_unknown),
                     "detail": _years(points, yes | no)})
+    mixed = [y for y, g in points.groupby("year") if g["indicator_id"].nunique() > 1 and g["source_id"].nunique() > 1]
+    if mixed:
+        out.append({"caveat": "sources_differ", "years": _years(points, points["year"].isin(mixed)), "detail": ""})
     prelim = (points["status"] == "preliminary_estimate") | (points["release_stage"] == "preliminary_accounting")
     if prelim.any():
         out.append({"caveat": "preliminary", "years": _years(points, prelim), "detail": ""})

@@ -262,3 +262,23 @@ def test_the_robustness_table_as_shown_keeps_every_target_in_one_language(real, 
     assert first["Trend points"] == "4 / 2 / 3"
     assert not any("\u4e00" <= ch <= "\u9fff" for col in en.columns for cell in en[col] for ch in str(cell))
     assert zh.iloc[0]["状态"] == "基本符合预期 / 无数据 / 基本符合预期"
+
+
+def share_points(gdp_source: str) -> pd.DataFrame:
+    """The points of a share recomputed as numerator / GDP: 2023 parts, the plan's 2020 share."""
+    rows = [("actual", "tertiary_value_added", 2023, "yaliqi_changji_counties_2025"),
+            ("actual", "gdp", 2023, gdp_source),
+            ("baseline", "tertiary_share", 2020, "cj_plan_2022_97")]
+    return pd.DataFrame([dict(part=p, indicator_id=i, year=y, period="full_year", source_id=s, quality="encyclopedia_blog",
+                              vintage="post_2018_census", release_stage="not_stated", coverage_xpcc6="not_stated",
+                              status="final") for p, i, y, s in rows], columns=trust.POINT_COLUMNS)
+
+
+def test_a_share_whose_parts_come_from_different_pages_says_so():
+    obs = pd.DataFrame([ob("tertiary_value_added", 2023, 704.11, "yaliqi_changji_counties_2025", "encyclopedia_blog")])
+    found = {c["caveat"]: c for c in trust.caveats(share_points("chinawiki_changji_en"), obs, "652300", 2023)}
+    assert found["sources_differ"]["years"] == "2023"
+    same = {c["caveat"] for c in trust.caveats(share_points("yaliqi_changji_counties_2025"), obs, "652300", 2023)}
+    assert "sources_differ" not in same
+    message = trust_words.caveat_messages(pd.DataFrame([{"part": "actual", **found["sources_differ"]}]))[0][1]
+    assert message == ("trust.caveat.sources_differ", {"years": "2023", "detail": ""})
