@@ -43,6 +43,11 @@ def fmt_pct(fraction, decimals: int = 1) -> str:
     return "—" if is_missing(fraction) else f"{float(fraction) * 100:.{decimals}f}%"
 
 
+def unit_name(unit, language: str) -> str:
+    """A unit as the reader's language writes it (``亿元`` / ``CNY 100 million``); ``""`` if missing."""
+    return "" if is_missing(unit) else labels.unit(str(unit), language)
+
+
 def fmt_amount(value, unit, language: str, decimals: int = 2) -> str:
     """A value with its unit as plain text, written as :meth:`Writer.amount` writes it
     (``830 亿元`` / ``830 (CNY 100 million)``, ``30.23%``); a missing value is ``—``."""
@@ -50,7 +55,7 @@ def fmt_amount(value, unit, language: str, decimals: int = 2) -> str:
         return "—"
     if unit == "%":
         return words.text("amount.percent", language, value=fmt_number(value, decimals))
-    return words.text("amount.unit", language, value=fmt_number(value, decimals), unit=labels.unit(str(unit), language))
+    return words.text("amount.unit", language, value=fmt_number(value, decimals), unit=unit_name(unit, language))
 
 
 def fmt_year(value) -> str:
@@ -107,15 +112,12 @@ class Writer:
         return Markup(self.t(key)).join(items)
 
     def unit(self, unit) -> str:
-        return "" if is_missing(unit) else labels.unit(str(unit), self.lang)
+        return unit_name(unit, self.lang)
 
     def amount(self, value, unit, decimals: int = 2) -> Markup:
-        """A value with its unit in the reader's language (``830 亿元`` / ``830 (CNY 100 million)``)."""
-        if is_missing(value):
-            return Markup("—")
-        if unit == "%":
-            return self.t("amount.percent", value=fmt_number(value, decimals))
-        return self.t("amount.unit", value=fmt_number(value, decimals), unit=self.unit(unit))
+        """A value with its unit in the reader's language (``830 亿元`` / ``830 (CNY 100 million)``):
+        :func:`fmt_amount`, escaped (Chinese marked in the English edition)."""
+        return self.foreign(fmt_amount(value, unit, self.lang, decimals))
 
     def region(self, code, first: bool = False) -> Markup:
         """A region's name; in the English edition its first mention adds the Chinese name."""
