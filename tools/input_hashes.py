@@ -42,8 +42,10 @@ def input_files(root: Path = ROOT) -> list[str]:
     return sorted(found)
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256_of(path: Path) -> str:
+    """The file's sha256 (hex), read in chunks; also what tools/step_records.py compares."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def load(root: Path = ROOT) -> dict[str, list]:
@@ -63,7 +65,7 @@ def restore(root: Path = ROOT) -> list[str]:
             st = p.stat()
         except OSError:
             continue
-        if st.st_mtime_ns != mtime_ns and _sha(p) == sha:
+        if st.st_mtime_ns != mtime_ns and sha256_of(p) == sha:
             os.utime(p, ns=(st.st_atime_ns, mtime_ns))
             restored.append(rel)
     return restored
@@ -75,7 +77,7 @@ def record(root: Path = ROOT) -> int:
     for rel in input_files(root):
         mtime_ns = (root / rel).stat().st_mtime_ns
         prev = old.get(rel)
-        new[rel] = [prev[0] if prev and prev[1] == mtime_ns else _sha(root / rel), mtime_ns]
+        new[rel] = [prev[0] if prev and prev[1] == mtime_ns else sha256_of(root / rel), mtime_ns]
     if new != old:
         target = root / RECORD
         target.parent.mkdir(parents=True, exist_ok=True)

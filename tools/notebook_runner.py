@@ -26,7 +26,9 @@ import argparse
 import functools
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -207,8 +209,6 @@ class EarlyKernel:
     """
 
     def __init__(self, cwd: str, modules: list[str]):
-        import tempfile
-
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -240,8 +240,6 @@ class EarlyKernel:
             self._kc.stop_channels()
 
     def shutdown(self) -> None:
-        import shutil
-
         try:
             if self._run_sync(self.km.is_alive)():
                 self._run_sync(self.km.shutdown_kernel)(now=True)

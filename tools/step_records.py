@@ -28,14 +28,11 @@ import json
 import os
 from pathlib import Path
 
+from tools.input_hashes import sha256_of
+
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "build" / "steps"
 INPUTS_ENV = "STEP_INPUTS"
-
-
-def _sha(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def fingerprint(rel: str) -> str:
@@ -45,7 +42,7 @@ def fingerprint(rel: str) -> str:
     try:
         if Path(rel).parts[:1] == (".venv",):
             return f"mtime:{path.stat().st_mtime_ns}"
-        return _sha(path)
+        return sha256_of(path)
     except OSError:
         return "missing"
 
@@ -75,7 +72,7 @@ class Step:
             return None
         for rel, sha in record["outputs"].items():
             try:
-                if _sha(ROOT / rel) != sha:
+                if sha256_of(ROOT / rel) != sha:
                     return None
             except OSError:
                 return None
@@ -92,7 +89,7 @@ class Step:
             path = Path(path).absolute()
             try:
                 rel = path.relative_to(ROOT).as_posix()
-                written[rel] = _sha(path)
+                written[rel] = sha256_of(path)
             except (ValueError, OSError):
                 return  # an output outside the project, or gone already: record nothing
         target = _record_path(self.argv)
