@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from analysis import final_evaluation, labels, paths, provenance, report, words
+from analysis import final_evaluation, labels, paths, provenance, report, scoreboard, words
 from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
 from analysis.observations import read_observations
@@ -58,16 +58,6 @@ class FinalReportData:
         return int(self.final["final_year"].iloc[0])
 
 
-def number(value, decimals: int = 2) -> str:
-    """A value for the reader, as the mid-term report writes it (:func:`analysis.report_format.fmt_number`)."""
-    return fmt_number(value, decimals)
-
-
-def percent(fraction, decimals: int = 0) -> str:
-    """A fraction as a percentage (0.924 → ``92%``); missing → ``—``."""
-    return fmt_pct(fraction, decimals)
-
-
 def reason(key, params_json, language: str) -> str:
     """A stored reason (catalogue key + JSON parameters) as a sentence; ``""`` when there is none."""
     if not isinstance(key, str) or not key:
@@ -77,11 +67,11 @@ def reason(key, params_json, language: str) -> str:
     shown = {}
     for name, value in params.items():
         if name in PERCENT_PARAMS:
-            shown[name] = percent(value, PERCENT_PARAMS[name])
+            shown[name] = fmt_pct(value, PERCENT_PARAMS[name])
         elif unit is not None and name in AMOUNT_PARAMS:
             shown[name] = fmt_amount(value, unit, language, decimals_of(value) if name in TARGET_PARAMS else 2)
         elif isinstance(value, float):
-            shown[name] = number(value)
+            shown[name] = fmt_number(value)
         elif isinstance(value, list):  # years
             shown[name] = words.text("list.separator", language).join(map(str, value))
         else:
@@ -100,11 +90,6 @@ def _target_text(w: Writer, row: pd.Series) -> Markup:
     return w.amount(row["target_value"], row["unit"], decimals_of(row["target_value"]))
 
 
-def _source_ids(value) -> list[str]:
-    """The sources of a value (a combined share names two: ``a + b``)."""
-    return [s.strip() for s in str(value).split("+") if s.strip()] if isinstance(value, str) else []
-
-
 def build_context(data: FinalReportData, language: str) -> dict:
     """Everything the report templates print, in ``language`` (``zh`` or ``en``): the keys of
     :func:`analysis.report_context.build_context` plus ``counts`` (targets per final class)."""
@@ -117,7 +102,7 @@ def build_context(data: FinalReportData, language: str) -> dict:
     counts = final_evaluation.status_counts(final)
     plan = data.provenance["sources"][PLAN]
     plan_title = plan["title_zh"] if language == "zh" else plan["title_en"]
-    threshold = percent(params["basically_completed_share"])
+    threshold = fmt_pct(params["basically_completed_share"], 0)
 
     summary = [paragraph_block(t("final.report.headline", n_total=len(final), n_judged=len(final) - counts["no_data"],
                        counts=w.join([t("final.count", n=counts[k], status=_status(k, language)) for k in STATUS_ORDER])))]
@@ -170,13 +155,13 @@ def _targets_table(w: Writer, final: pd.DataFrame, final_year: int, first_year: 
     """One row per 表 2 target, by target id; each row carries its id and classes as data attributes."""
     rows, attributes, sources = [], [], [PLAN]
     for _, r in final.sort_values("target_id").iterrows():
-        sources += _source_ids(r["source_id"]) if not pd.isna(r["latest_year"]) else []
+        sources += scoreboard.split_combined(r["source_id"]) if not pd.isna(r["latest_year"]) else []
         total = None
         if isinstance(r["total_status"], str):
             total = w.t("final.labelled", label=_status(r["total_status"], w.lang),
                         text=reason(r["total_reason_key"], r["total_reason_params"], w.lang))
         rows.append([int(r["target_id"]), r["indicator_zh"] if w.lang == "zh" else r["indicator_en"], _target_text(w, r),
-                     number(r["actual_value"]), percent(r["achieved_share"]), _status(r["status"], w.lang),
+                     fmt_number(r["actual_value"]), fmt_pct(r["achieved_share"], 0), _status(r["status"], w.lang),
                      reason(r["reason_key"], r["reason_params"], w.lang), total])
         attributes.append({"data-status": r["status"], "data-target-id": int(r["target_id"])}
                           | ({"data-total-status": r["total_status"]} if isinstance(r["total_status"], str) else {}))
@@ -203,22 +188,22 @@ def _method(w: Writer, final: pd.DataFrame, final_year: int, base_year: int, fir
 def _forecast(w: Writer, data: FinalReportData, final_year: int) -> list[dict]:
     """The mid-term projections refitted on data up to the mid-term year against the final-year actuals."""
     check, midterm_year = data.check, int(data.params["midterm_year"])
-    level = percent(check["level"].iloc[0]) if len(check) else percent(float("nan"))
+    level = fmt_pct(check["level"].iloc[0], 0) if len(check) else fmt_pct(float("nan"), 0)
     rows, sources = [], []
     obs = data.observations
     fitted = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & (obs["region_code"].astype(str) == SUBJECT_REGION)]
     for _, c in check.iterrows():
         used = fitted[(fitted["indicator_id"] == c["indicator_id"]) & (fitted["year"] <= midterm_year)]
-        sources += sorted(set(used["source_id"].dropna())) + _source_ids(c.get("source_id"))
+        sources += sorted(set(used["source_id"].dropna())) + scoreboard.split_combined(c.get("source_id"))
         notes = [reason(c[f"{p}_reason_key"], c[f"{p}_reason_params"], w.lang) for p in ("projection", "actual")]
         covered = c["covered"]
         rows.append([
             _indicator_name(c["indicator_id"], data.final, w.lang), w.unit(c["unit"]),
             w.join(str(c["fit_years"]).split(",")) if isinstance(c["fit_years"], str) else "—",
-            number(c["projected"]),
-            "—" if pd.isna(c["lower"]) or pd.isna(c["upper"]) else w.t("range", low=number(c["lower"]), high=number(c["upper"])),
-            number(c["actual"]),
-            "—" if pd.isna(c["error"]) else w.t("final.error", error=number(c["error"]), pct=f"{c['error_pct']:+.1f}%"),
+            fmt_number(c["projected"]),
+            "—" if pd.isna(c["lower"]) or pd.isna(c["upper"]) else w.t("range", low=fmt_number(c["lower"]), high=fmt_number(c["upper"])),
+            fmt_number(c["actual"]),
+            "—" if pd.isna(c["error"]) else w.t("final.error", error=fmt_number(c["error"]), pct=f"{c['error_pct']:+.1f}%"),
             "—" if pd.isna(covered) else w.t("final.yes" if str(covered).lower() == "true" else "final.no"),
             w.join([n for n in notes if n], "list.semicolon") if any(notes) else "—",
         ])

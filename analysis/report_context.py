@@ -25,7 +25,7 @@ import re
 import pandas as pd
 from markupsafe import Markup, escape
 
-from analysis import final_evaluation, labels, provenance, rate_control, trust, trust_words, words
+from analysis import final_evaluation, labels, provenance, rate_control, scoreboard, trust, trust_words, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
 from analysis.report_data import ReportData
@@ -389,7 +389,7 @@ def _scoreboard(w: Writer, data: ReportData) -> list[dict]:
     trusted = _trusted(data, w.lang)
     for _, r in prog.sort_values("target_id").iterrows():
         tid = int(r["target_id"])
-        srcs = [s.strip() for s in str(r["source_id"]).split("+")] if isinstance(r["source_id"], str) else []
+        srcs = scoreboard.split_combined(r["source_id"])
         sources += srcs
         for s in srcs:
             w.numbers.setdefault(s, set()).add(f"{r[f'indicator_{w.lang}'] if w.lang == 'en' else r['indicator_zh']} {fmt_year(r['actual_year'])}")

@@ -235,6 +235,12 @@ def _join(values) -> str:
     return " + ".join(dict.fromkeys(str(v) for v in values if v is not None))
 
 
+def split_combined(value) -> list[str]:
+    """The parts of a combined cell (``a + b``: the two sources or qualities of a share recomputed
+    from its numerator and GDP); ``[]`` for a missing value."""
+    return [part.strip() for part in value.split("+") if part.strip()] if isinstance(value, str) else []
+
+
 @dataclass
 class TargetProgress:
     """One scoreboard row (the columns of :data:`EVALUATION_COLUMNS`); ``notes`` become ``note``."""

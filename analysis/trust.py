@@ -49,19 +49,13 @@ PROBABILITY_TOLERANCE = 0.10
 
 
 # --------------------------------------------------------------------------- quality and variants
-def _qualities(value) -> list[str]:
-    if not isinstance(value, str):
-        return []
-    return [q.strip() for q in value.split("+") if q.strip()]
-
-
 def weakest_quality(qualities) -> str | None:
     """The weakest flag among ``qualities`` (strings, ``"a + b"`` joins allowed); None if none.
 
     >>> weakest_quality(["official", "encyclopedia_blog + media"])
     'encyclopedia_blog'
     """
-    flat = [q for v in qualities for q in _qualities(v)]
+    flat = [q for v in qualities for q in scoreboard.split_combined(v)]
     unknown = [q for q in flat if q not in QUALITY_ORDER]
     if unknown:
         raise ValueError(f"unknown quality flag {unknown[0]!r}; expected one of {', '.join(QUALITY_ORDER)}")
@@ -141,7 +135,7 @@ def status_points(row: pd.Series, observations: pd.DataFrame, rules: list[Rule],
         ids += [i for i in (row.get("numerator_id"), "gdp") if isinstance(i, str)]
     cumulative = row.get("method") == "cumulative_count" or not pd.isna(row.get("alt_achieved_share"))
     years = range(b + 1, last + 1) if cumulative else [last]
-    used_sources = set(s.strip() for s in str(row.get("source_id") or "").split("+"))
+    used_sources = set(scoreboard.split_combined(row.get("source_id")))
     annual = _annual(observations, region_code, ids)
     actual = annual[annual["year"].isin(list(years)) & annual["source_id"].isin(used_sources)].assign(part="actual")
     if row["kind"] == "share_of_gdp":  # a share computed from numerator / GDP, or the published share
