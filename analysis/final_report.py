@@ -23,8 +23,20 @@ from analysis import final_evaluation, labels, paths, provenance, report, scoreb
 from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
 from analysis.observations import read_observations
-from analysis.report_context import PLAN, _sources, _stamp
-from analysis.report_format import Writer, decimals_of, fmt_amount, fmt_number, fmt_pct, list_block, paragraph_block, table_block
+from analysis.report_annexes import sources_annex, stamp_annex
+from analysis.report_context import PLAN
+from analysis.report_format import (
+    Writer,
+    cited_title,
+    data_cutoff,
+    decimals_of,
+    fmt_amount,
+    fmt_number,
+    fmt_pct,
+    list_block,
+    paragraph_block,
+    table_block,
+)
 from analysis.yaml_files import load_yaml
 
 #: the file of each edition (Makefile: FINAL_REPORT, FINAL_REPORT_EN), for the link to the other edition
@@ -110,26 +122,33 @@ def build_context(data: FinalReportData, language: str) -> dict:
     if why:
         summary += [paragraph_block(t("final.report.why_heading")), list_block(why)]
 
-    sections = [
+    body = [
         ("summary", summary),
         ("targets", [_targets_table(w, final, final_year, first_year)]),
         ("method", [list_block(_method(w, final, final_year, base_year, first_year, threshold))]),
         ("forecast", _forecast(w, data, final_year)),
-        ("sources", _sources(w, data)),
-        ("stamp", _stamp(w, data)),
     ]
-    headings = {"summary": t("final.section.summary"), "targets": t("final.section.targets"),
-                "method": t("final.section.method"), "forecast": t("final.section.forecast"),
-                "sources": t("section.sources"), "stamp": t("section.stamp")}
-    intro = Markup("{} {}").format(
-        t("final.report.intro", final_year=final_year, first_year=first_year, command=Markup("<code>make final</code>"),
-          raw=Markup("<code>data/raw/</code>")),
-        t("years.found", evaluation_year=final_year, years=w.join([str(y) for y in final_evaluation.data_years(data.observations)])))
+    sections = [{"anchor": a, "heading": t("section.numbered", n=t(f"numeral.{i}") if language == "zh" else i, title=t(f"final.section.{a}")),
+                 "annex": False, "blocks": b} for i, (a, b) in enumerate(body, start=1)]
+    # the sources and the stamp as the mid-term report's annexes, numbered from 1
+    sections += [{"anchor": a, "heading": t("annex.heading", n=i, title=t(f"annex.{a}")), "annex": True, "blocks": f(w, data)}
+                 for i, (a, f) in enumerate((("sources", sources_annex), ("stamp", stamp_annex)), start=1)]
+    judged = len(final) - counts["no_data"]
+    meta = [
+        t("report.meta.plan", issuer=plan.get("issuer") if language == "zh" else plan.get("issuer_en", ""),
+          plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
+          number=plan["document_number"], date=str(plan["date"])),
+        t("final.report.meta_year", final_year=final_year, first_year=first_year, judged=judged, n=len(final)),
+        t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=final_year),
+        t("report.meta.author"),
+    ]
     other = next(lang for lang in words.LANGUAGES if lang != language)
-    return {"lang": language, "title": t("final.report.title", plan_title=plan_title), "intro": intro,
+    # with nothing judgeable yet the document is the framework awaiting the final-year data, not an evaluation
+    title_key = "final.report.title" if judged else "final.report.title_framework"
+    return {"lang": language, "title": t(title_key, plan_title=plan_title, final_year=final_year), "meta": meta,
             "toc_title": t("report.contents"),
             "other_edition": {"lang": other, "href": EDITION_FILES[other], "name": words.text("language_name", other)},
-            "sections": [{"anchor": a, "heading": headings[a], "blocks": b} for a, b in sections],
+            "sections": sections,
             "figure_count": w.figures, "table_count": w.tables, "caption_sources": t("caption.sources"),
             "separator": t("list.semicolon"), "missing": words.text("missing_value", language), "counts": counts}
 

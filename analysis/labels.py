@@ -21,6 +21,17 @@ UNIT_KEYS = {
     "家": "unit.enterprises",
     "个": "unit.items",
 }
+#: How an English reader counts an amount the plan writes in a Chinese unit: the unit's size in its
+#: base unit (亿 = 10⁸, 万 = 10⁴), the catalogue key writing the scaled amount in prose, and the unit
+#: (catalogue key) and factor of the English tables. Chinese text keeps the plan's own unit.
+SCALED_UNITS = {
+    "亿元": (1e8, "amount.scaled.cny", "unit.table.cny_billion", 0.1),
+    "万元": (1e4, "amount.scaled.cny", "unit.table.cny_million", 0.01),
+    "元": (1.0, "amount.scaled.cny", "unit.cny", 1.0),
+    "亿美元": (1e8, "amount.scaled.usd", "unit.table.usd_million", 100.0),
+    "万人次": (1e4, "amount.scaled.visits", "unit.table.visits_million", 0.01),
+    "亿人次": (1e8, "amount.scaled.visits", "unit.table.visits_million", 100.0),
+}
 QUALITY_FLAGS = ("official", "official_reprint", "media", "encyclopedia_blog")
 STATUSES = ("achieved", "faster", "on_track", "lagging", "no_data")
 
@@ -52,6 +63,14 @@ def quality(flag: str, language: str) -> str:
     if flag not in QUALITY_FLAGS:
         raise KeyError(f"quality flag {flag!r}: expected one of {', '.join(QUALITY_FLAGS)}")
     return words.text(f"quality.{flag}", language)
+
+
+def grade(flag: str, language: str) -> str:
+    """The data grade of a quality flag (A official … D encyclopedia or blog), defined once under the
+    report's results table."""
+    if flag not in QUALITY_FLAGS:
+        raise KeyError(f"quality flag {flag!r}: expected one of {', '.join(QUALITY_FLAGS)}")
+    return words.text(f"grade.{flag}", language)
 
 
 def status(code: str, language: str) -> str:

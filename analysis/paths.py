@@ -30,6 +30,7 @@ INDICATORS = ROOT / "analysis" / "indicators.yml"
 GROWTH_BASIS = ROOT / "analysis" / "growth_basis.yml"
 PLAN_QUOTES = ROOT / "analysis" / "plan_quotes.yml"
 PLAN_TARGET_LABELS = ROOT / "analysis" / "plan_targets.yml"
+PUBLISHERS = ROOT / "analysis" / "publishers.yml"
 
 #: where the runner keeps a failed notebook, with its error (tools/notebook_runner.py)
 FAILED_NOTEBOOKS = REPORTS / "failed"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import words
 from analysis.growth import cagr
 from analysis.parameter_check import check_known_keys
 from analysis.parameters import ParameterError, check_parameter
@@ -29,15 +30,15 @@ from analysis.yaml_files import parse_yaml
 
 #: status keys in the order of the national review's summary line
 STATUS_ORDER = ("achieved", "faster", "on_track", "lagging", "no_data")
-STATUS_ZH = {"achieved": "提前实现", "faster": "快于预期", "on_track": "基本符合预期", "lagging": "滞后", "no_data": "无数据"}
-STATUS_EN = {"achieved": "achieved ahead of schedule", "faster": "faster than expected", "on_track": "broadly as expected",
-             "lagging": "lagging", "no_data": "no data"}
+#: the status words written into the tables (status_zh, status_en): the catalogue's (messages/labels.yml)
+STATUS_ZH = {k: words.text(f"status.{k}", "zh") for k in STATUS_ORDER}
+STATUS_EN = {k: words.text(f"status.{k}", "en") for k in STATUS_ORDER}
 
 #: comparisons at a class boundary are not decided by floating-point noise
 EPS = 1e-12
 THRESHOLDS_FILE = PARAMS / "evaluation_thresholds.yaml"
 #: the keys of params/evaluation_thresholds.yaml
-THRESHOLD_KEYS = ("title", "description", "ahead_margin", "lagging_margin")
+THRESHOLD_KEYS = ("title", "description", "ahead_margin", "lagging_margin", "odds_bands")
 
 
 def load_thresholds(path: str | Path | None = None) -> dict:
@@ -57,9 +58,17 @@ def load_thresholds(path: str | Path | None = None) -> dict:
 
 
 def check_thresholds(thresholds: dict) -> dict:
-    """Return ``thresholds`` if both margins are numbers in [0, 1], else raise ParameterError."""
+    """Return ``thresholds`` if both margins are numbers in [0, 1] and ``odds_bands`` (when given)
+    four increasing fractions in (0, 1), else raise ParameterError."""
     for key in ("ahead_margin", "lagging_margin"):
         check_parameter(key, thresholds.get(key), (int, float), minimum=0.0, maximum=1.0)
+    if "odds_bands" in thresholds:
+        bands = thresholds["odds_bands"]
+        check_parameter("odds_bands", bands, list)
+        for i, b in enumerate(bands):
+            check_parameter(f"odds_bands[{i}]", b, (int, float), minimum=0.0, maximum=1.0)
+        if len(bands) != 4 or any(b >= c for b, c in zip(bands, bands[1:])):
+            raise ParameterError(f"odds_bands: expected four increasing fractions (e.g. [0.2, 0.4, 0.6, 0.8]), found {bands!r}")
     return thresholds
 
 
@@ -146,10 +155,10 @@ def classify(achieved_share: float | None, elapsed: float, thresholds: dict) -> 
 
 
 def summary_line(evaluated: pd.DataFrame, lang: str = "zh") -> str:
-    """Counts by class in the national review's form: ``N 项提前实现、N 项快于预期、…、N 项无数据``.
+    """Counts by class in the national review's form: ``N 项提前实现、N 项超序时进度、…、N 项暂缺数据``.
 
     >>> summary_line(pd.DataFrame({"status": ["achieved", "lagging", "lagging"]}), "en")
-    '1 achieved ahead of schedule, 0 faster than expected, 0 broadly as expected, 2 lagging, 0 no data'
+    '1 already met, 0 ahead of schedule, 0 on schedule, 2 behind schedule, 0 no data yet'
     """
     check_parameter("lang", lang, str, allowed=("zh", "en"))
     counts = evaluated["status"].value_counts()

@@ -19,7 +19,7 @@ import math
 from markupsafe import Markup
 
 from analysis import growth, labels, paths, words
-from analysis.report_format import fmt_number, fmt_pct
+from analysis.report_format import english_amounts, fmt_number, fmt_pct
 
 #: The rates offered, in tenths of a percentage point (integers, so the grid carries no
 #: floating-point noise): from −5.0 % a year in 0.1-point steps up to 20.0 %, or further where the
@@ -85,9 +85,9 @@ def control_data(summary, language: str, rates_permille=None) -> dict | None:
         key = "rate_control.reaches" if v >= target else "rate_control.short"
         # short of the target by less than rounding shows: at most 99.9%, never "100.0% … short of it"
         share = v / target if v >= target else min(v / target, 0.999)
-        data["texts"].append(words.text(key, language, year=target_year, value=fmt_number(v), unit=unit,
-                                        share=fmt_pct(share), gap=fmt_number(abs(v - target)),
-                                        latest_year=latest_year))
+        text = words.text(key, language, year=target_year, value=fmt_number(v), unit=unit, share=fmt_pct(share),
+                          gap=fmt_number(abs(v - target)), latest_year=latest_year)
+        data["texts"].append(english_amounts(text) if language == "en" else text)  # CNY 82.127 billion, as the report writes
     start_rate = next((r for r in (stated, required) if r is not None), 0.0)
     data["start"] = min(range(len(rates)), key=lambda i: abs(rates[i] - start_rate))
     return data

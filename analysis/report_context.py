@@ -1,55 +1,48 @@
 """The report as data: a pure function from the pipeline's tables to everything the templates print.
 
 :func:`build_context` takes a :class:`ReportData` (tables already read, no file access) and a
-language, and returns a dict the Jinja2 templates in ``templates/report/`` render. Every fact in
-the text is computed here from the tables and chosen by indicator id (never by row position);
-every word comes from the catalogue (``analysis/messages/*.yml``) in the reader's language.
-Figures and tables are numbered in the order they appear; each caption cites its sources
-(publisher or short title, year, quality in words) linking to the sources section, which says
-which figures and tables use each source. One builder per section (``_guide``, ``_findings``,
-``_comparison``, ``_scenarios``, ``_scoreboard``, ``_audit``, ``_methods``, ``_sources``, ``_stamp``)
-says *what* the report says; how a value, a unit, a note or a citation is written, and the numbering,
-are :mod:`analysis.report_format` (:class:`~analysis.report_format.Writer`); the tables are read by
-:func:`analysis.report_data.load_report_data`, the one function that reads files.
+language, and returns a dict the Jinja2 templates in ``templates/report/`` render. The report has
+the order of an official 中期评估: 一、总体评价 (the verdict in a few computed sentences, then the
+主要指标完成情况表 and the progress chart), 二、主要指标进展 (pace before model, indicator by
+indicator), 三、存在的主要问题 and 四、对策建议 (each item tied to a finding of
+:mod:`analysis.findings`, shown only when its finding is present), then the annexes for
+specialists (:mod:`analysis.report_annexes`). Every fact is computed here from the tables and
+chosen by indicator or target id (never by row position); every word comes from the catalogue
+(``analysis/messages/*.yml``) in the reader's language. Each caveat is a numbered note written
+once (:meth:`~analysis.report_format.Writer.note`); sources are numbered references to the sources
+annex. How a value, a unit or a citation is written is :mod:`analysis.report_format`; the tables
+are read by :func:`analysis.report_data.load_report_data`, the one function that reads files.
 
 Markup: text is :class:`markupsafe.Markup`; values from data are escaped when they are put into
-a catalogue message. In the English edition Chinese words from the data (plan quotes, labels in
-notes) are marked as quotations of the original (``<q lang="zh">``) and source titles in
-Chinese as ``<cite lang="zh">`` with the English title beside them; in the Chinese edition
-English source titles are ``<cite lang="en">``.
+a catalogue message. In the English edition Chinese words from the data are marked as quotations
+of the original (``<q lang="zh">``).
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from analysis import final_evaluation, labels, provenance, rate_control, scoreboard, trust, trust_words, words
+from analysis import growth, labels, pace, provenance, rate_control, records, report_annexes, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
+from analysis.findings import Finding, build_findings
 from analysis.report_data import ReportData
 from analysis.report_format import (
-    HAS_CJK,
     Writer,
     cited_title,
+    data_cutoff,
     decimals_of,
     figure_block,
     fmt_number,
     fmt_pct,
     fmt_year,
     is_missing,
-    list_block,
-    mark_latin,
     note_text,
     paragraph_block,
-    quoted,
     series_sources,
-    status_code,
-    stored_message,
     table_block,
-    table_cell,
-    years_list,
+    table_number,
+    table_unit,
 )
 
 CHANGJI = SUBJECT_REGION
@@ -57,35 +50,14 @@ PLAN = provenance.PLAN_SOURCE_ID
 URUMQI, XINJIANG = REGION_CODES[1:]
 #: the file of each edition (Makefile: REPORT, REPORT_EN), for the link to the other edition
 EDITION_FILES = {"zh": "mid_term_evaluation.html", "en": "mid_term_evaluation.en.html"}
-REGION_ORDER = REGION_CODES
 TOURISM = ("tourism_visits", "tourism_revenue")
+#: the plan's 表 2 marks no target as 约束性 (binding): every target is treated as 预期性 (indicative)
+ATTRIBUTE = "expected"
+#: the body's sections in order; the annexes follow (analysis/report_annexes.py)
+BODY = ("assessment", "progress", "problems", "recommendations")
 
 
 # --------------------------------------------------------------------------- small helpers
-def _trusted(data: ReportData, language: str) -> pd.DataFrame | None:
-    """Per target: the weakest source, caveats and sensitivity beside its status (analysis/trust_words.py)."""
-    if data.robustness is None or data.conclusion_caveats is None:
-        return None
-    return trust_words.target_words(data.robustness, data.conclusion_caveats, language)
-
-
-def _rests_on(trusted: pd.DataFrame | None, target_id) -> str:
-    if trusted is None or is_missing(target_id) or int(target_id) not in trusted.index:
-        return "—"
-    return trusted.loc[int(target_id), "summary"]
-
-
-def _with_trust(w: Writer, trusted: pd.DataFrame | None, finding: Markup, target_id) -> Markup:
-    """``finding`` followed by the weakest source quality and the caveats of the target it rests on
-    (the scoreboard's words, :func:`analysis.trust_words.target_words`); unchanged when the trust
-    tables are not built or the target rests on nothing."""
-    if trusted is None or is_missing(target_id) or int(target_id) not in trusted.index:
-        return finding
-    row = trusted.loc[int(target_id)]
-    parts = [p for p in (row["quality"], row["caveats"]) if isinstance(p, str) and p]
-    return w.t("findings.with_trust", finding=finding, trust=words.text("trust.list_separator", w.lang).join(parts))
-
-
 def _row(table: pd.DataFrame, **where) -> pd.Series | None:
     """The one row of ``table`` matching every ``column=value`` (``None`` if there is none)."""
     mask = pd.Series(True, index=table.index)
@@ -97,426 +69,376 @@ def _row(table: pd.DataFrame, **where) -> pd.Series | None:
     return None if hits.empty else hits.iloc[0]
 
 
+def _name(w: Writer, indicator_id: str, progress: pd.DataFrame | None = None, target_id=None) -> str:
+    """A target's or an indicator's name in the reader's language (表 2's own label where there is one)."""
+    if progress is not None and target_id is not None:
+        r = _row(progress, target_id=target_id)
+        if r is not None:
+            return r["indicator_zh"] if w.lang == "zh" else r["indicator_en"]
+    return labels.indicator(indicator_id, w.lang)
+
+
+def _status_counts(w: Writer, progress: pd.DataFrame, statuses) -> Markup:
+    counts = progress["status"].value_counts()
+    return w.join([w.t("count.status", n=int(counts[s]), status=labels.status(s, w.lang)) for s in statuses if counts.get(s, 0)])
+
+
+def _section_label(w: Writer, n: int, key: str) -> Markup:
+    return w.t("section.numbered", n=w.t(f"numeral.{n}") if w.lang == "zh" else n, title=w.t(key))
+
+
 # --------------------------------------------------------------------------- the context
 def build_context(data: ReportData, language: str) -> dict:
     """Everything the report templates print, in ``language`` (``zh`` or ``en``).
 
-    Returns ``{"lang", "title", "intro", "guide", "sections", "figure_count", "table_count"}``;
-    each section has an ``anchor``, a ``heading`` and ``blocks`` (paragraph, list, figure,
-    table, sources, details) in reading order.
+    Returns ``{"lang", "title", "meta", "sections", "findings", "figure_count", "table_count", …}``;
+    each section has an ``anchor``, a ``heading``, ``annex`` (bool) and ``blocks`` (paragraph,
+    list, items, figure, table, rate_control, notes, subheading, sources, details) in reading order.
+    ``findings`` are the ids of the findings the problems and recommendations rest on.
     """
     w = Writer(language, data.provenance)
+    findings = build_findings(data)
     plan = data.provenance["sources"][PLAN]
     plan_title = plan["title_zh"] if language == "zh" else plan["title_en"]
-    title = w.t("report.title", plan=plan_title)
-    ey = data.evaluation_year
     base_year = int(data.plan_targets["base_year"].min())
     target_year = int(data.plan_targets["target_year"].max())
-    elapsed = (ey - base_year) / (target_year - base_year)
+    elapsed = (data.evaluation_year - base_year) / (target_year - base_year)
+    annex_no = report_annexes.ANNEX_NUMBERS
 
-    sections = [
-        ("guide", _guide(w, data, base_year, target_year, elapsed)),
-        ("summary", _findings(w, data, base_year, target_year)),
-        ("comparison", _comparison(w, data)),
-        ("scenarios", _scenarios(w, data, target_year)),
-        ("scoreboard", _scoreboard(w, data)),
-        ("audit", _audit(w, data)),
-        ("methods", _methods(w, data)),
+    builders = {
+        "assessment": lambda: _assessment(w, data, findings, base_year, target_year, elapsed, annex_no),
+        "progress": lambda: _progress(w, data, target_year, annex_no),
+        "problems": lambda: _problems(w, data, findings),
+        "recommendations": lambda: _recommendations(w, data, findings, annex_no),
+    }
+    sections = []
+    for i, anchor in enumerate(BODY, start=1):
+        blocks = builders[anchor]() + w.flush_notes()
+        sections.append({"anchor": anchor, "heading": _section_label(w, i, f"section.{anchor}"), "annex": False, "blocks": blocks})
+    sections += report_annexes.annexes(w, data, base_year, target_year, elapsed)
+
+    meta = [
+        w.t("report.meta.plan", issuer=plan.get("issuer") if language == "zh" else plan.get("issuer_en", ""),
+            plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
+            number=plan["document_number"], date=str(plan["date"])),
+        w.t("report.meta.evaluation", year=data.evaluation_year, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year),
+        w.t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=data.evaluation_year),
+        w.t("report.meta.author"),
     ]
-    sections.append(("sources", _sources(w, data)))
-    sections.append(("stamp", _stamp(w, data)))
-    out = [{"anchor": a, "heading": w.t(f"section.{a}", year=int(data.comparison["year"].iloc[0])), "blocks": b}
-           for a, b in sections]
-    intro = w.t("report.intro", issuer=plan.get("issuer") if language == "zh" else plan.get("issuer_en", ""),
-                plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
-                number=plan["document_number"], date=str(plan["date"]),
-                year=ey, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year,
-                changji=w.region(CHANGJI, first=True), urumqi=w.region(URUMQI, first=True),
-                xinjiang=w.region(XINJIANG, first=True))
-    intro = Markup("{} {}").format(intro, w.t("years.found", evaluation_year=ey,
-                                              years=w.join([str(y) for y in final_evaluation.data_years(data.observations)])))
     other = next(lang for lang in words.LANGUAGES if lang != language)
-    return {"lang": language, "title": title, "intro": intro, "toc_title": w.t("report.contents"),
+    return {"lang": language, "title": w.t("report.title", plan=plan_title), "meta": meta, "toc_title": w.t("report.contents"),
             "other_edition": {"lang": other, "href": EDITION_FILES[other], "name": words.text("language_name", other)},
-            "sections": out, "figure_count": w.figures, "table_count": w.tables,
-            "caption_sources": w.t("caption.sources"), "separator": w.t("list.semicolon"),
+            "sections": sections, "findings": [f.id for f in findings], "figure_count": w.figures, "table_count": w.tables,
+            "caption_sources": w.t("caption.sources"), "separator": w.t("list.reference"),
             "missing": words.text("missing_value", language)}
 
 
-# --------------------------------------------------------------------------- guide
-def _guide(w: Writer, data: ReportData, base_year: int, target_year: int, elapsed: float) -> list[dict]:
-    th = data.thresholds
-    k, n = data.evaluation_year - base_year, target_year - base_year
-    statuses = [w.t("guide.status.achieved", status=labels.status("achieved", w.lang)),
-                w.t("guide.status.faster", status=labels.status("faster", w.lang), margin=fmt_pct(th["ahead_margin"], 0)),
-                w.t("guide.status.on_track", status=labels.status("on_track", w.lang), margin=fmt_pct(th["lagging_margin"], 0)),
-                w.t("guide.status.lagging", status=labels.status("lagging", w.lang)),
-                w.t("guide.status.no_data", status=labels.status("no_data", w.lang))]
-    qualities = [w.t(f"guide.quality.{q}", quality=labels.quality(q, w.lang)) for q in labels.QUALITY_FLAGS]
-    return [{"kind": "guide", "items": [
-        w.t("guide.elapsed", start=base_year + 1, end=target_year, year=data.evaluation_year, k=k, n=n, share=fmt_pct(elapsed, 0)),
-        w.t("guide.achieved", base=base_year, end=target_year),
-        w.t("guide.statuses", file=Markup("<code>params/evaluation_thresholds.yaml</code>")),
-    ], "statuses": statuses, "quality_intro": w.t("guide.quality"), "qualities": qualities,
-        "missing": w.t("guide.missing")}]
-
-
-# --------------------------------------------------------------------------- findings
-def _status_counts(w: Writer, progress: pd.DataFrame) -> Markup:
-    counts = progress["status"].value_counts()
-    return w.join([w.t("findings.count_item", n=int(counts.get(s, 0)), status=labels.status(s, w.lang))
-                   for s in labels.STATUSES])
-
-
-def _tourism_years(data: ReportData, base_year: int) -> list[int]:
-    """Years after ``base_year`` with a selected full-year value for the tourism indicators."""
-    obs = data.observations
-    rows = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & (obs["region_code"].astype(str) == CHANGJI)
-               & obs["indicator_id"].isin(TOURISM) & (obs["year"] > base_year) & (obs["year"] <= data.evaluation_year)
-               & obs["value"].notna()]
-    return sorted({int(y) for y in rows["year"]})
-
-
-def _target_text(w: Writer, target: pd.Series) -> Markup:
-    """A 表 2 target as the plan prints it (Chinese) or as value and unit (English)."""
-    if w.lang == "zh":
-        return escape(str(target["target_text"]))
-    return w.t("target.at_least" if target.get("direction") == "at_least" else "target.plain",
-               amount=w.amount(target["target_value"], target["unit"], decimals_of(target["target_value"])))
-
-
-def _findings(w: Writer, data: ReportData, base_year: int, target_year: int) -> list[dict]:
-    prog, targets = data.progress, data.plan_targets
-    trusted = _trusted(data, w.lang)
-    items = [w.t("findings.counts", year=data.evaluation_year, n=len(prog), counts=_status_counts(w, prog))]
-    if data.robustness is not None:
-        items.append(trust_words.trust_line(data.robustness, w.lang))
-
-    tva_row = _row(prog, indicator_id="tertiary_value_added", kind="level")
-    tva = data.summaries.get("tertiary_value_added")
-    if tva_row is not None and tva is not None:
-        items.append(_with_trust(w, trusted, w.t("findings.tertiary", year=fmt_year(tva_row["actual_year"]),
-                         value=w.amount(tva_row["actual_value"], tva_row["unit"]), no=int(tva_row["target_id"]),
-                         achieved=fmt_pct(tva_row["achieved_share"], 0), elapsed=fmt_pct(tva_row["elapsed_share"], 0),
-                         status=labels.status(tva_row["status"], w.lang), target_year=int(tva["target_year"]),
-                         trend=w.amount(tva["trend_value"], tva["unit"]), lower=fmt_number(tva["trend_lower"]),
-                         upper=fmt_number(tva["trend_upper"]), level=fmt_pct(data.level, 0),
-                         target=w.amount(tva["target"], tva["unit"], 0), probability=fmt_pct(tva["probability_of_target"], 0)),
-                                 tva_row["target_id"]))
-
-    retail = data.summaries.get("retail_sales_total")
-    retail_check = _row(data.plan_audit, check_id="retail_target_rate")
-    if retail is not None and retail_check is not None:
-        key = "findings.retail_inconsistent" if retail_check["verdict"] == "inconsistent" else "findings.retail_consistent"
-        retail_row = _row(prog, indicator_id="retail_sales_total", kind="level")
-        items.append(_with_trust(w, trusted, w.t(key, base=w.amount(retail["base_value"], retail["unit"]), base_year=int(retail["base_year"]),
-                         target=w.amount(retail["target"], retail["unit"], 0), needed=fmt_pct(retail_check["recomputed"]),
-                         stated=fmt_pct(retail["stated_rate"]), reached=w.amount(retail["plan_value_at_target_year"], retail["unit"]),
-                         latest_year=fmt_year(retail["latest_year"]), latest=w.amount(retail["latest_value"], retail["unit"]),
-                         required=fmt_pct(retail["required_rate"]), target_year=int(retail["target_year"])),
-                                 None if retail_row is None else retail_row["target_id"]))
-
-    share = _row(prog, indicator_id="tertiary_share_of_gdp")
-    if share is not None and not is_missing(share["actual_value"]):
-        diff = float(share["actual_value"]) - float(share["baseline_value"])
-        direction = "fell" if diff < 0 else "rose" if diff > 0 else "held"
-        items.append(_with_trust(w, trusted, w.t(
-            f"findings.share_{direction}", year=fmt_year(share["actual_year"]), value=fmt_number(share["actual_value"], 1),
-            base_year=base_year, base=fmt_number(share["baseline_value"], 1), target=fmt_number(share["target_value"], 0),
-            status=labels.status(share["status"], w.lang), points=fmt_number(abs(diff), 1)), share["target_id"]))
-
-    tourism_targets = [t for _, t in targets[targets["indicator_id"].isin(TOURISM) & (targets["kind"] == "level")].iterrows()]
-    if tourism_targets:
-        years = _tourism_years(data, base_year)
-        targets_text = w.join([_target_text(w, t) for t in tourism_targets])
-        if years:
-            items.append(w.t("findings.tourism", targets=targets_text, start=base_year + 1, end=target_year,
-                             years=w.join([str(y) for y in years]), count=len(years)))
-        else:
-            items.append(w.t("findings.tourism_no_data", targets=targets_text, start=base_year + 1, end=target_year))
-
-    no_data = int((prog["status"] == "no_data").sum())
-    items.append(w.t("findings.no_data", n=no_data))
-    return [list_block(items)]
-
-
-# --------------------------------------------------------------------------- 2020 comparison
-COMPARISON_FIGURES = ("tertiary_value_added", "tertiary_share", "retail", "trade")
-
-
-def _comparison(w: Writer, data: ReportData) -> list[dict]:
-    cmp, checks = data.comparison, data.checks
-    year = int(cmp["year"].iloc[0])
-    value = cmp.set_index(["region_code", "indicator_id"])["value"]
-    plan_sources = sorted(set(cmp["source_id"]))
-    share_trade = value[(CHANGJI, "goods_trade_total")] / value[(XINJIANG, "goods_trade_total")]
-    blocks = [paragraph_block(w.t("comparison.intro", year=year, changji=w.region(CHANGJI), urumqi=w.region(URUMQI),
-                        xinjiang=w.region(XINJIANG), share=fmt_pct(share_trade)))]
-    regions = [c for c in REGION_ORDER if c in set(cmp["region_code"])]
-    rows = []
-    for ind, grp in cmp.groupby("indicator_id", sort=False):
-        first = grp.iloc[0]
-        name = first[f"indicator_{w.lang}"] if first["breakdown"] == "total" else \
-            w.t("comparison.breakdown", parent=labels.indicator(first["parent_indicator_id"], w.lang), part=first[f"breakdown_{w.lang}"])
-        by_region = grp.set_index("region_code")
-        rows.append([w.value(name) if isinstance(name, str) else name, w.unit(first["unit"])]
-                    + [fmt_number(by_region["value"].get(c), int(by_region["decimals"].get(c, 2))) if c in by_region.index else "—"
-                       for c in regions])
-    names = [w.region(c) for c in regions]
-    region_list = w.t("list.and", head=w.join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
-    blocks.append(table_block(w, w.t("comparison.table_caption", year=year, regions=region_list),
-                         [w.t("col.indicator"), w.t("col.unit")] + [w.region(c) for c in regions], rows, plan_sources))
-    for name in COMPARISON_FIGURES:
-        blocks.append(figure_block(w, f"comparison_{year}_{name}.png",
-                              w.t("figure.comparison_title", year=year, subject=w.t(f"figure.comparison.{name}")), plan_sources))
-    rounding = int((checks["verdict"] == "rounding").sum())
-    blocks.append(paragraph_block(w.t("comparison.checks", n=rounding)))
-    check_rows = [[w.region(r.region_code), _check_name(w, r.check), fmt_number(r.expected), fmt_number(r.recomputed),
-                   f"{r.difference:g}", f"{r.tolerance:g}", w.t(f"verdict.{r.verdict}")] for r in checks.itertuples()]
-    blocks.append(table_block(w, w.t("comparison.checks_caption"),
-                         [w.t(f"col.{c}") for c in ("region", "check", "printed_total", "recomputed", "difference", "tolerance", "verdict")],
-                         check_rows, plan_sources))
-    return blocks
-
-
-def _check_name(w: Writer, check: str) -> Markup:
-    """``a + b = total`` or ``0 ≤ share ≤ 100`` with indicator names in the reader's language."""
-    def name(token: str) -> str:
-        return labels.indicator(token, w.lang) if re.fullmatch(r"[a-z_]+", token) else token
-    return escape(re.sub(r"[a-z][a-z_]+", lambda m: name(m.group(0)), check).replace("<=", "≤"))
-
-
-# --------------------------------------------------------------------------- scenarios
-def _scenario_notes(w: Writer, summary: dict) -> Markup:
-    """The scenario's reasons (catalogue messages stored beside the English notes) in the reader's language."""
-    parts = words.from_json(summary.get("note_messages"))
-    if not is_missing(summary.get("trend_method")):
-        parts += words.from_json(summary.get("damped_fallback_message"))
-    return w.join([w.render(m) for m in parts], "list.semicolon") if parts else Markup("—")
-
-
-def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
-    sums = data.summaries
-    shock = next(iter(sums.values()))["stress_shock"] if sums else float("nan")
-    blocks = [paragraph_block(w.t("scenarios.intro", level=fmt_pct(data.level, 0), shock=fmt_number(float(shock) * 100, 0)))]
-    rows, all_sources = [], []
-    trusted = _trusted(data, w.lang)
-    robust = data.robustness if data.robustness is not None else pd.DataFrame(columns=["scenario_id", "target_id"])
-    scenario_target = robust.dropna(subset=["scenario_id"]).set_index("scenario_id")["target_id"].to_dict()
-    for ind, s in sums.items():
-        used = series_sources(s.get("series_sources"))
-        sources = [u["source"] for u in used] + [PLAN]
-        for u in used:
-            w.numbers.setdefault(u["source"], set()).add(f"{labels.indicator(ind, w.lang)} {u['year']}")
-        all_sources += sources
-        blocks.append(figure_block(w, f"scenario_{ind}.png", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang),
-                                                             year=int(s["target_year"])), sources))
-        if control := rate_control.block(s, w.lang):  # the reader's own rate, under the chart
-            blocks.append(control)
-        unit = s["unit"]
-        rows.append([labels.indicator(ind, w.lang), w.unit(unit),
-                     w.t("scenarios.latest", value=fmt_number(s["latest_value"]), year=fmt_year(s["latest_year"])),
-                     fmt_number(s["target"]), fmt_pct(s["stated_rate"]), fmt_pct(s["required_rate"]), fmt_pct(s["trend_rate"]),
-                     fmt_number(s["trend_value"]),
-                     Markup("—") if is_missing(s["trend_lower"]) else w.t("range", low=fmt_number(s["trend_lower"]), high=fmt_number(s["trend_upper"])),
-                     fmt_pct(s["probability_of_target"], 0), fmt_number(s["stress_value"]), _scenario_notes(w, s),
-                     _rests_on(trusted, scenario_target.get(ind))])
-    cols = ["indicator", "unit", "latest", "target", "stated_rate", "required_rate", "trend_rate", "trend_value",
-            "interval", "probability", "stress", "notes"]
-    blocks.append(table_block(w, w.t("scenarios.table_caption", year=target_year),
-                         [w.t(f"col.{c}", level=fmt_pct(data.level, 0), year=target_year) for c in cols] + [w.t("trust.column.trust")],
-                         rows, all_sources))
-    for ind, r in data.readings.items():
-        if r.empty:
-            continue
-        unit = sums[ind]["unit"] if ind in sums else ""
-        shown = []
-        for x in r.itertuples():
-            if x.required_kind == "growth_rate":
-                implies = w.t("readings.growth", rate=fmt_pct(x.required), year=fmt_year(x.latest_year))
-                name = w.t("readings.annual", year=target_year)
-            else:
-                implies = w.t("readings.total", amount=w.amount(x.required, unit), share=fmt_pct(x.ratio_to_13th_total, 0))
-                name = w.t("readings.total_name", start=int(str(x.reading).split("_")[1]), end=target_year)
-            shown.append([name, w.amount(x.target, unit), years_list(w, x.known_years), years_list(w, x.missing_years), implies])
-        src = [u["source"] for u in series_sources(sums.get(ind, {}).get("series_sources"))] + [PLAN]
-        blocks.append(table_block(w, w.t("readings.caption", indicator=labels.indicator(ind, w.lang)),
-                             [w.t(f"col.{c}") for c in ("reading", "target", "known_years", "missing_years", "implies")], shown, src))
-    blocks.append(figure_block(w, "sweep_required_vs_achievable.png", w.t("scenarios.sweep_caption", year=target_year), all_sources))
-    blocks.append(paragraph_block(w.t("scenarios.backtest_intro", cutoff=_backtest_cutoff(data.backtest))))
-    bt_rows = []
-    for r in data.backtest.itertuples():
-        notes = words.from_json(r.note_messages)
-        bt_rows.append([labels.indicator(r.indicator_id, w.lang), w.t(f"method.{_method_key(r.method)}"),
-                        years_list(w, r.fit_years), int(r.year), fmt_number(r.predicted),
-                        fmt_number(r.actual), fmt_number(r.error_pct, 1),
-                        w.join([w.render(m) for m in notes], "list.semicolon") if notes else "—"])
-    blocks.append(table_block(w, w.t("scenarios.backtest_caption"),
-                         [w.t(f"col.{c}") for c in ("indicator", "method", "fitted_on", "year", "predicted", "actual", "error_pct", "notes")],
-                         bt_rows, all_sources))
-    return blocks
-
-
-def _backtest_cutoff(backtest: pd.DataFrame) -> str:
-    fitted = [int(y) for ys in backtest["fit_years"].dropna() for y in str(ys).split(",") if y]
-    return str(max(fitted)) if fitted else "—"
-
-
-def _method_key(method: str) -> str:
-    return {"damped→loglinear": "damped_fallback"}.get(method, method)
-
-
-# --------------------------------------------------------------------------- scoreboard
-def _progress_notes(w: Writer, r: pd.Series) -> Markup:
-    parts = []
-    if r["status"] == "no_data":
-        name = r["indicator_zh"] if w.lang == "zh" else r["indicator_en"]
-        for key, params in words.from_json(r.get("data_needed_message")):  # the target's name in the reader's language
-            parts.append(w.t("scoreboard.data_needed", what=note_text(w, key, params | {"indicator": name})))
-    for key, params in words.from_json(r.get("note_messages")):  # the scoreboard's notes as catalogue messages
-        parts.append(note_text(w, key, params))
-    if isinstance(r.get("alt_reading"), str):
-        parts.append(w.t("scoreboard.alt_reading", share=fmt_pct(r["alt_achieved_share"], 0),
-                         status=labels.status(status_code(r, "alt_status_en"), w.lang)))
-    return w.join(parts, "list.semicolon") if parts else Markup("—")
-
-
-def _scoreboard(w: Writer, data: ReportData) -> list[dict]:
+# --------------------------------------------------------------------------- 一、总体评价
+def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year: int, target_year: int,
+                elapsed: float, annex_no: dict) -> list[dict]:
     prog = data.progress
-    groups = data.plan_targets.set_index("target_id")["group_en"] if "group_en" in data.plan_targets else {}
-    targets = data.plan_targets.set_index("target_id")
-    rows, sources = [], [PLAN]
-    trusted = _trusted(data, w.lang)
-    for _, r in prog.sort_values("target_id").iterrows():
-        tid = int(r["target_id"])
-        srcs = scoreboard.split_combined(r["source_id"])
-        sources += srcs
-        for s in srcs:
-            w.numbers.setdefault(s, set()).add(f"{r[f'indicator_{w.lang}'] if w.lang == 'en' else r['indicator_zh']} {fmt_year(r['actual_year'])}")
-        latest = Markup("—") if is_missing(r["actual_value"]) else w.t("scenarios.latest", value=fmt_number(r["actual_value"]),
-                                                                      year=fmt_year(r["actual_year"]))
-        rows.append([tid, r["group_zh"] if w.lang == "zh" else groups.get(tid, "—"),
-                     r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],
-                     _target_text(w, targets.loc[tid]), fmt_number(r["baseline_value"]), latest,
-                     fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), labels.status(r["status"], w.lang),
-                     _rests_on(trusted, tid), _progress_notes(w, r)])
-    cols = ["no", "group", "indicator", "target", "baseline", "latest", "achieved", "elapsed", "status", "notes"]
-    headers = [w.t(f"col.{c}") for c in cols]
-    headers.insert(cols.index("status") + 1, w.t("trust.column.trust"))
-    blocks = [paragraph_block(w.t("scoreboard.intro", year=data.evaluation_year, counts=_status_counts(w, prog))),
-              table_block(w, w.t("scoreboard.caption", n=len(prog)), headers, rows, sources)]
-    lagging = prog[prog["status"] == "lagging"].sort_values("target_id")
-    if len(lagging):
-        blocks.append(paragraph_block(w.t("scoreboard.lagging", items=w.join([
-            w.t("scoreboard.lagging_item", indicator=r["indicator_zh"] if w.lang == "zh" else r["indicator_en"],
-                year=fmt_year(r["actual_year"]), value=w.amount(r["actual_value"], r["unit"]),
-                base=w.amount(r["baseline_value"], r["unit"]), target=_target_text(w, targets.loc[int(r["target_id"])]))
-            for _, r in lagging.iterrows()], "list.semicolon"))))
-    if data.robustness is not None and data.conclusion_caveats is not None:
-        shown = trust_words.robustness_display(data.robustness, data.conclusion_caveats, prog, w.lang)
-        blocks.append(paragraph_block(w.t("trust.robustness.title")))
-        blocks.append(paragraph_block(w.t("trust.robustness.intro", rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
-                                probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}")))
-        blocks.append(table_block(w, w.t("trust.robustness.caption"), list(shown.columns),
-                             [[table_cell(c) for c in row] for row in shown.itertuples(index=False)], sources))
+    by_kind = {f.kind: f for f in findings}
+    judged = prog[prog["status"] != "no_data"]
+    no_data = len(prog) - len(judged)
+    sentences = [w.t("assessment.counts" if len(judged) else "assessment.counts_none", year=data.evaluation_year,
+                     elapsed=fmt_pct(elapsed, 0), n=len(prog), judged=len(judged), no_data=no_data,
+                     counts=_status_counts(w, prog, [s for s in labels.STATUSES if s != "no_data"]))]
+    if "lagging" in by_kind:
+        sentences.append(w.t("assessment.lagging", items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items],
+                                                                 "list.semicolon")))
+    paced = [s | {"indicator_id": i} for i, s in data.summaries.items() if not is_missing(s.get("pace_rate"))
+             and not is_missing(s.get("required_rate"))]
+    if paced:
+        sentences.append(w.t("assessment.pace", items=w.join([_pace_item(w, s) for s in paced], "list.semicolon")))
+    flaws = [x for k in ("plan_inconsistent", "plan_ambiguous") if k in by_kind for x in by_kind[k].items]
+    if flaws:
+        sentences.append(w.t("assessment.plan_flaws", n=len(flaws), topics=w.join([report_annexes.audit_topic(w, x) for x in flaws]),
+                             problems=_section_label(w, 3, "section.problems"), annex=annex_no["audit"]))
+    if no_data:
+        sentences.append(w.t("assessment.data_gap", n=no_data, annex=annex_no["gaps"]))
+    if "weak_sources" in by_kind:
+        n_weak = len(by_kind["weak_sources"].items)
+        sentences.append(w.t("assessment.weak_sources_all" if n_weak == len(judged) else "assessment.weak_sources", judged=len(judged),
+                             n=n_weak, grade=labels.grade("encyclopedia_blog", w.lang)))
+    blocks = [{"kind": "lede", "text": w.sentences(sentences)}]
+    blocks.append(_results_table(w, data, target_year))
+    blocks += _results_notes(w, data, base_year, target_year, elapsed, annex_no)
     return blocks
 
 
-# --------------------------------------------------------------------------- audit
-def _audit(w: Writer, data: ReportData) -> list[dict]:
-    """The plan audit: each check's words are catalogue messages stored beside the English (analysis/audit.py)."""
-    rows = []
-    targets = data.plan_targets.set_index("target_id")
-    names = targets[f"indicator_{w.lang}"] if f"indicator_{w.lang}" in targets else {}
-    for _, r in data.plan_audit.iterrows():
-        topic, stated, recomputed, explanation = (stored_message(w, r.get(f"{c}_message"), names)
-                                                  for c in ("topic", "stated", "recomputed", "explanation"))
-        statement = escape(r["statement_zh"]) if w.lang == "zh" else quoted(r["statement_zh"], "zh")
-        rows.append([Markup("{}<br><small>{}</small>").format(statement, topic), stated, recomputed,
-                     w.t(f"verdict.{r['verdict']}"), explanation])
-    return [paragraph_block(w.t("audit.intro")),
-            table_block(w, w.t("audit.caption"), [w.t(f"col.{c}") for c in ("plan_sentence", "stated", "recomputed", "verdict", "explanation")],
-                   rows, [PLAN])]
+def _lagging_item(w: Writer, prog: pd.DataFrame, x: dict) -> Markup:
+    name = w.in_sentence(_name(w, x["indicator_id"], prog, x["target_id"]))
+    if x["unit"] == "%" and x["baseline"] is not None and x["actual"] is not None:
+        diff = x["actual"] - x["baseline"]
+        return w.t(f"assessment.lagging_share.{'fell' if diff < 0 else 'rose'}", indicator=name, year=x["year"],
+                   value=fmt_number(x["actual"], 1), base_year=x["base_year"], base=fmt_number(x["baseline"], 1),
+                   points=fmt_number(abs(diff), 1), target=fmt_number(x["target"], decimals_of(x["target"])))
+    r = _row(prog, target_id=x["target_id"])
+    return w.t("assessment.lagging_level", indicator=name, year=x["year"], achieved=fmt_pct(r["achieved_share"], 0),
+               elapsed=fmt_pct(r["elapsed_share"], 0))
 
 
-# --------------------------------------------------------------------------- methods
-def _methods(w: Writer, data: ReportData) -> list[dict]:
-    sums = list(data.summaries.values())
-    n_points = [int(s["n_actual"]) for s in sums] or [0]
-    n_damped = sum(1 for s in sums if not is_missing(s.get("trend_method")) and not isinstance(s.get("damped_fallback_reason"), str))
-    th = data.thresholds
-    covid = data.covid_years
-    items = [w.t("methods.cagr"), w.t("methods.loglinear", level=fmt_pct(data.level, 0)),
-             w.t("methods.damped", n=data.min_points_damped if data.min_points_damped is not None else "—", used=n_damped),
-             w.t("methods.covid", span=f"{covid[0]}–{covid[-1]}" if covid else "—"),
-             w.t("methods.progress", ahead=fmt_pct(th["ahead_margin"], 0), lagging=fmt_pct(th["lagging_margin"], 0)),
-             w.t("methods.selection"),
-             w.t("methods.limits", low=min(n_points), high=max(n_points))]
-    if data.robustness is None:  # the trust step (35_robustness) has not been built for these tables
-        return [list_block(items)]
-    # per series: weakest source, census vintages and XPCC coverage, from the observation rules (analysis/trust_words.py)
-    items += [w.t("trust.series_caveat", indicator=labels.indicator(i, w.lang),
-                  caveats=trust_words.series_caveat_text(data.observations, CHANGJI, i, data.evaluation_year, w.lang))
-              for i in data.summaries]
-    items.append(w.t("trust.method", rules=Markup("<code>data/raw/observation_rules.yml</code>"), rate_points=f"{trust.TREND_RATE_TOLERANCE * 100:g}",
-                     probability_points=f"{trust.PROBABILITY_TOLERANCE * 100:g}"))
-    return [list_block(items)]
+def _pace_item(w: Writer, s: dict) -> Markup:
+    below = s["pace_rate"] < s["required_rate"]
+    return w.t(f"assessment.pace_item.{'below' if below else 'above'}", indicator=w.in_sentence(labels.indicator(s["indicator_id"], w.lang)),
+               start=int(s["pace_start_year"]), end=int(s["pace_end_year"]), pace=fmt_pct(s["pace_rate"]),
+               required=fmt_pct(s["required_rate"]), target_year=int(s["target_year"]),
+               value=w.amount(s["pace_value_at_target_year"], s["unit"], 0), share=fmt_pct(s["pace_share_of_target"], 0))
 
 
-# --------------------------------------------------------------------------- sources
-def _sources(w: Writer, data: ReportData) -> list[dict]:
-    entries = []
-    for sid in sorted(w.used_by, key=lambda s: (s != PLAN, s)):
-        src = w.sources[sid]
-        # a source just registered by `make add-figure` may not have its English title yet (null)
-        title_zh, title_en = src.get("title_zh") or "", src.get("title_en") or ""
-        if w.lang == "zh":
-            title = mark_latin(title_zh) if HAS_CJK.search(title_zh) else cited_title(title_zh, "en")
-            beside = None
-        else:
-            title = w.foreign(title_en) if title_en else Markup("—")
-            beside = cited_title(title_zh, "zh") if HAS_CJK.search(title_zh) else None
-        publisher = src.get("issuer") if w.lang == "zh" else src.get("issuer_en")
-        publisher = publisher or src.get(f"publisher_{w.lang}")
-        url = src.get("url")
-        entries.append({
-            "anchor": f"source-{sid}", "citation": w.citation(sid), "title": title, "original_title": beside,
-            "publisher": w.foreign(str(publisher)) if publisher else "—",
-            "date": str(src.get("date") or "—"), "url": url, "accessed": str(src.get("accessed") or "—"),
-            "quality": labels.quality(src["quality"], w.lang), "used_by": w.join(w.used_by[sid]),
-            "numbers": w.join(sorted(w.numbers.get(sid, set()))) if w.numbers.get(sid) else None,
-        })
-    files = [[Markup("<code>data/raw/{}</code>").format(name), Markup("<code>{}</code>").format(e["sha256"]), _file_source(w, e.get("source_id"))]
-             for name, e in sorted(data.provenance.get("files", {}).items())]
-    return [paragraph_block(w.t("sources.intro")),
-            {"kind": "sources", "entries": entries, "labels": {k: w.t(f"sources.{k}") for k in
-                                                               ("title", "original_title", "publisher", "date", "address", "accessed",
-                                                                "quality", "used_by", "numbers", "no_address")}},
-            table_block(w, w.t("sources.files_caption"), [w.t("col.file"), Markup("sha256"), w.t("col.source")], files, [])]
+def _target_cell(w: Writer, target: pd.Series) -> Markup:
+    """A 表 2 target in the table's unit: ``≥ 830`` (``≥ 83`` CNY billion in English)."""
+    value = table_number(target["target_value"], target["unit"], w.lang, decimals_of(target["target_value"]))
+    return w.t("target.at_least" if target.get("direction") == "at_least" else "target.plain", amount=value)
 
 
-def _file_source(w: Writer, sid) -> Markup:
-    """The source a raw file comes from, cited as the captions cite it (linked when the sources section lists it)."""
-    if not isinstance(sid, str) or sid not in w.sources:
+def _latest_cell(w: Writer, r: pd.Series, data: ReportData) -> Markup:
+    """The latest value (year), or for a growth-rate target the realised average growth (years), with its caveat notes."""
+    notes = report_annexes.caveat_marks(w, data, r["target_id"], "status")
+    if r["kind"] == "average_growth_rate" and not is_missing(r.get("realised_rate")):
+        cell = w.t("results.realised", rate=fmt_number(float(r["realised_rate"]) * 100, 1), start=int(r["base_year"]),
+                   end=fmt_year(r["actual_year"]))
+    elif is_missing(r["actual_value"]):
         return Markup("—")
-    if sid in w.used_by:
-        return Markup('<a class="cite" href="#source-{}">{}</a>').format(sid, w.citation(sid))
-    return w.citation(sid)
+    else:
+        cell = w.t("scenarios.latest", value=table_number(r["actual_value"], r["unit"], w.lang), year=fmt_year(r["actual_year"]))
+    return Markup("{}{}").format(cell, notes)
 
 
-# --------------------------------------------------------------------------- stamp
-def _stamp(w: Writer, data: ReportData) -> list[dict]:
-    st = data.stamp
+def _results_table(w: Writer, data: ReportData, target_year: int) -> dict:
+    """主要指标完成情况表: every target of 表 2 in one short row (no prose in cells)."""
+    prog = data.progress.sort_values("target_id")
+    targets = data.plan_targets.set_index("target_id")
+    grades = {} if data.robustness is None else data.robustness.set_index("target_id")["weakest_quality_status"].to_dict()
+    rows, attributes, sources = [], [], [PLAN]
+    for _, r in prog.iterrows():
+        tid = int(r["target_id"])
+        target = targets.loc[tid]
+        srcs = [s for s in str(r["source_id"]).split("+") if not is_missing(r["source_id"])]
+        sources += [s.strip() for s in srcs]
+        for s in srcs:
+            w.numbers.setdefault(s.strip(), set()).add(f"{_name(w, r['indicator_id'], prog, tid)} {fmt_year(r['actual_year'])}")
+        rate_target = r["kind"] == "average_growth_rate"
+        grade = grades.get(tid)
+        rows.append([tid, _name(w, r["indicator_id"], prog, tid), table_unit(r["unit"], w.lang), w.t(f"attribute.{ATTRIBUTE}"),
+                     Markup("—") if rate_target else table_number(r["baseline_value"], r["unit"], w.lang),
+                     _target_cell(w, target), _latest_cell(w, r, data),
+                     fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), labels.status(r["status"], w.lang),
+                     labels.grade(grade, w.lang) if isinstance(grade, str) and r["status"] != "no_data" else Markup("—")])
+        attributes.append({"data-target-id": tid, "data-status": r["status"]})
+    cols = [w.t("col.no"), w.t("col.indicator"), w.t("col.unit"), w.t("col.attribute"), w.t("col.base_value", year=int(prog["base_year"].min())),
+            w.t("col.target_value", year=target_year), w.t("col.latest"), w.t("col.achieved"), w.t("col.elapsed"),
+            w.t("col.assessment"), w.t("col.grade")]
+    table = table_block(w, w.t("results.caption", year=data.evaluation_year, n=len(prog)), cols, rows, sources)
+    return table | {"row_attributes": attributes, "role": "results"}
+
+
+def _results_notes(w: Writer, data: ReportData, base_year: int, target_year: int, elapsed: float, annex_no: dict) -> list[dict]:
+    th = data.thresholds
+    margin = lambda x: fmt_number(float(x) * 100, 0)  # noqa: E731  (a fraction of the period, in percentage points)
+    grades = w.join([w.t("results.grade_item", grade=labels.grade(q, w.lang), quality=w.t(f"results.grade.{q}"))
+                     for q in labels.QUALITY_FLAGS], "list.semicolon")
+    items = [w.t("results.note.attribute", attribute=w.t(f"attribute.{ATTRIBUTE}")),
+             w.t("results.note.progress", base=base_year, end=target_year, year=data.evaluation_year, elapsed=fmt_pct(elapsed, 0)),
+             w.t("results.note.statuses", achieved=labels.status("achieved", w.lang), faster=labels.status("faster", w.lang),
+                 on_track=labels.status("on_track", w.lang), lagging=labels.status("lagging", w.lang),
+                 no_data=labels.status("no_data", w.lang), ahead=margin(th["ahead_margin"]), behind=margin(th["lagging_margin"]),
+                 annex=annex_no["gaps"]),
+             w.t("results.note.grades", grades=grades)]
+    return [{"kind": "table_notes", "title": w.t("notes.table"), "items": items}]
+
+
+# --------------------------------------------------------------------------- 二、主要指标进展
+def _progress(w: Writer, data: ReportData, target_year: int, annex_no: dict) -> list[dict]:
+    blocks, n = [], 0
+    robust = data.robustness
+    scenario_target = {} if robust is None else robust.dropna(subset=["scenario_id"]).set_index("scenario_id")["target_id"].to_dict()
+    for ind, s in data.summaries.items():
+        if ind in TOURISM or is_missing(s.get("pace_rate")):
+            continue
+        n += 1
+        blocks.append({"kind": "subheading", "text": _subheading(w, n, labels.indicator(ind, w.lang))})
+        blocks.append(paragraph_block(_pace_paragraph(w, data, ind, s, scenario_target.get(ind), annex_no)))
+        blocks += _scenario_figure(w, ind, s)
+        if ind == "tertiary_value_added":
+            share = _row(data.progress, indicator_id="tertiary_share_of_gdp")
+            if share is not None and not is_missing(share["actual_value"]):
+                n += 1
+                blocks.append({"kind": "subheading", "text": _subheading(w, n, _name(w, share["indicator_id"], data.progress, share["target_id"]))})
+                blocks.append(paragraph_block(_share_paragraph(w, data, share)))
+    tourism = [i for i in TOURISM if i in data.summaries]
+    if tourism:
+        n += 1
+        blocks.append({"kind": "subheading", "text": _subheading(w, n, w.t("progress.tourism"))})
+        blocks.append(paragraph_block(_tourism_paragraph(w, data, tourism, target_year, annex_no)))
+    return blocks
+
+
+def _subheading(w: Writer, n: int, title) -> Markup:
+    """（一）… in Chinese; 2.1 … in English (the number of the progress section, then ``n``)."""
+    return w.t("subsection.numbered", n=w.t(f"numeral.{n}") if w.lang == "zh" else f"{BODY.index('progress') + 1}.{n}", title=title)
+
+
+def _pace_paragraph(w: Writer, data: ReportData, ind: str, s: dict, target_id, annex_no: dict) -> Markup:
+    """Pace before model: the recent pace against the pace required (both nominal), what the pace gives
+    in the target year, the stated rate's basis, the trend as a cross-check in words, the peers' pace."""
+    unit, target_year = s["unit"], int(s["target_year"])
+    below = s["pace_rate"] < s["required_rate"]
+    parts = [w.t(f"pace.sentence.{'below' if below else 'above'}", indicator=w.in_sentence(labels.indicator(ind, w.lang)),
+                 start=int(s["pace_start_year"]), end=int(s["pace_end_year"]), pace=fmt_pct(s["pace_rate"]),
+                 required=fmt_pct(s["required_rate"]), target_year=target_year, target=w.amount(s["target"], unit, decimals_of(s["target"])),
+                 value=w.amount(s["pace_value_at_target_year"], unit, 0), share=fmt_pct(s["pace_share_of_target"], 0),
+                 notes=report_annexes.caveat_marks(w, data, target_id, "status"))]
+    if not is_missing(s.get("stated_rate")):
+        if ind in records.real_growth_indicators():
+            implied = growth.required_growth(float(s["base_value"]), float(s["target"]), target_year - int(s["base_year"])) \
+                if not is_missing(s.get("base_value")) else float("nan")
+            parts.append(w.t("pace.basis.stated_real", stated=_stated(s), target=w.amount(s["target"], unit, decimals_of(s["target"])),
+                             base_year=int(s["base_year"]), target_year=target_year, implied=fmt_pct(implied)))
+        else:
+            parts.append(w.t("pace.basis.stated_nominal", stated=_stated(s)))
+    parts.append(_trend_words(w, data, s, target_id, annex_no))
+    peers = _peer_items(w, data, ind)
+    if peers:
+        parts.append(w.t("pace.peers", items=w.join(peers, "list.semicolon")))
+    return w.sentences(parts)
+
+
+def _stated(s: dict) -> str:
+    """The plan's stated rate with the plan's own decimals (8%, 6.5%)."""
+    return fmt_pct(s["stated_rate"], decimals_of(round(float(s["stated_rate"]) * 100, 6)))
+
+
+def _trend_words(w: Writer, data: ReportData, s: dict, target_id, annex_no: dict) -> Markup:
+    n = int(s["n_actual"])
+    if is_missing(s.get("trend_rate")):
+        return w.t("trend.none", n=n)
+    notes = report_annexes.caveat_marks(w, data, target_id, "trend")
+    band = pace.rounded_range(s.get("trend_lower"), s.get("trend_upper"))
+    if band is None:
+        return w.t("trend.no_interval", n=n, notes=notes)
+    bands = data.thresholds.get("odds_bands")
+    odds = pace.odds_band(s.get("probability_of_target"), bands) if bands else None
+    key = "trend.crosscheck" if odds else "trend.crosscheck_no_odds"
+    return w.t(key, n=n, target_year=int(s["target_year"]), range=w.amount_range(band[0], band[1], s["unit"]),
+               odds=w.t(f"odds.{odds}") if odds else "", annex=annex_no["scenarios"], notes=notes)
+
+
+def _peer_items(w: Writer, data: ReportData, ind: str) -> list[Markup]:
+    """The same pace for Urumqi and Xinjiang: from their 2020 value in the plan's Table 1 to their latest published year."""
+    cmp = data.comparison[data.comparison["indicator_id"] == ind]
+    start = {str(r.region_code): (int(r.year), float(r.value)) for r in cmp.itertuples() if str(r.region_code) != CHANGJI}
     obs = data.observations
-    full = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & obs["value"].notna()]
-    cutoff = int(full["year"].max()) if len(full) else "—"
-    versions = ", ".join(f"{k} {v}" for k, v in st.get("versions", {}).items())
-    params_text = "\n".join(f"{name}: " + ", ".join(f"{k}={v}" for k, v in p.items() if k not in ("title", "title_en", "description"))
-                            for name, p in data.parameters.items())
-    return [list_block([w.t("stamp.git", revision=Markup("<code>{}</code>").format(st.get("git", "—"))),
-                   w.t("stamp.cutoff", year=cutoff), w.t("stamp.evaluation_year", year=data.evaluation_year),
-                   w.t("stamp.versions", versions=Markup("<code>{}</code>").format(versions or "—"))]),
-            {"kind": "details", "summary": w.t("stamp.parameters"), "text": params_text}]
+    sel = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & (obs["indicator_id"] == ind)
+              & obs["value"].notna() & (obs["year"] <= data.evaluation_year)]
+    latest = {}
+    for code, grp in sel.groupby(sel["region_code"].astype(str)):
+        r = grp.sort_values("year").iloc[-1]
+        latest[code] = (int(r["year"]), float(r["value"]))
+        w.numbers.setdefault(r["source_id"], set()).add(f"{labels.indicator(ind, w.lang)} {int(r['year'])}")
+    return [w.t("pace.peer_item", region=w.region(code), start=p["start_year"], end=p["end_year"], rate=fmt_pct(p["rate"]))
+            for code, p in pace.peer_paces(start, latest).items() if code in (URUMQI, XINJIANG)]
 
 
-# --------------------------------------------------------------------------- reading files
+def _share_paragraph(w: Writer, data: ReportData, share: pd.Series) -> Markup:
+    diff = float(share["actual_value"]) - float(share["baseline_value"])
+    direction = "fell" if diff < 0 else "rose" if diff > 0 else "held"
+    text = w.t(f"progress.share_{direction}", year=fmt_year(share["actual_year"]), value=fmt_number(share["actual_value"], 1),
+               base_year=int(share["base_year"]), base=fmt_number(share["baseline_value"], 1),
+               target=fmt_number(share["target_value"], 0), status=labels.status(share["status"], w.lang),
+               points=fmt_number(abs(diff), 1), notes=report_annexes.caveat_marks(w, data, share["target_id"], "status"))
+    how = [note_text(w, key, params) for key, params in words.from_json(share.get("note_messages"))]
+    return w.sentences([text, w.t("progress.share_how", how=w.join(how, "list.semicolon"))]) if how else text
+
+
+def _tourism_paragraph(w: Writer, data: ReportData, indicators: list[str], target_year: int, annex_no: dict) -> Markup:
+    parts = []
+    for ind in indicators:
+        s, readings = data.summaries[ind], data.readings.get(ind)
+        if is_missing(s.get("latest_value")):
+            parts.append(w.t("progress.tourism_none", indicator=w.in_sentence(labels.indicator(ind, w.lang))))
+            continue
+        annual = total = None
+        if readings is not None:
+            for x in readings.itertuples():
+                if x.required_kind == "growth_rate":
+                    annual = fmt_pct(x.required)
+                elif not is_missing(x.required):
+                    total = w.t("progress.tourism_total", start=int(str(x.reading).split("_")[1]), end=target_year,
+                                n=len(str(x.missing_years).split(",")) if isinstance(x.missing_years, str) else 0,
+                                amount=w.amount(x.required, s["unit"]))
+        target_row = _row(data.progress, indicator_id=ind, kind="level")
+        # the target as the plan writes it (1 亿人次), not converted to the series' unit
+        target = w.amount(s["target"], s["unit"], decimals_of(s["target"])) if target_row is None else \
+            w.amount(target_row["target_value"], target_row["unit"], decimals_of(target_row["target_value"]))
+        parts.append(w.t("progress.tourism_item", indicator=labels.indicator(ind, w.lang), year=fmt_year(s["latest_year"]),
+                         value=w.amount(s["latest_value"], s["unit"]), target=target,
+                         target_year=target_year, annual=annual or Markup("—"), total=total or Markup("—"),
+                         notes=report_annexes.caveat_marks(w, data, None if target_row is None else target_row["target_id"], "status")))
+    parts.append(w.t("progress.tourism_readings", annex=annex_no["scenarios"], audit=annex_no["audit"]))
+    return w.sentences(parts)
+
+
+def _scenario_figure(w: Writer, ind: str, s: dict) -> list[dict]:
+    """The scenario chart with a takeaway caption and, under it, the reader's own rate."""
+    sources = [u["source"] for u in series_sources(s.get("series_sources"))] + [PLAN]
+    for u in series_sources(s.get("series_sources")):
+        w.numbers.setdefault(u["source"], set()).add(f"{labels.indicator(ind, w.lang)} {u['year']}")
+    below = s["pace_rate"] < s["required_rate"]
+    caption = w.t(f"figure.scenario_takeaway.{'below' if below else 'above'}", indicator=labels.indicator(ind, w.lang),
+                  start=int(s["pace_start_year"]), end=int(s["pace_end_year"]), pace=fmt_pct(s["pace_rate"]),
+                  required=fmt_pct(s["required_rate"]))
+    blocks = [figure_block(w, f"scenario_{ind}.png", caption, sources)]
+    if control := rate_control.block(s, w.lang):
+        blocks.append(control)
+    return blocks
+
+
+# --------------------------------------------------------------------------- 三、存在的主要问题 / 四、对策建议
+def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
+    """The parameters of a finding's problem and recommendation messages, in the reader's language."""
+    prog = data.progress
+    names = lambda items: w.join([w.in_sentence(_name(w, x["indicator_id"], prog, x.get("target_id"))) for x in items], "list.names")  # noqa: E731
+    if f.kind == "lagging":
+        return {"items": w.join([_lagging_item(w, prog, x) for x in f.items], "list.semicolon"), "indicators": names(f.items)}
+    if f.kind == "pace_gap":
+        return {"items": w.join([w.t("problem.pace_gap_item", indicator=w.in_sentence(labels.indicator(x["indicator_id"], w.lang)), start=x["start_year"],
+                                     end=x["end_year"], pace=fmt_pct(x["pace"]), required=fmt_pct(x["required"]),
+                                     target_year=x["target_year"], share=fmt_pct(x["share"], 0)) for x in f.items], "list.semicolon"),
+                "targets": w.join([w.t("recommendation.pace_gap_item", indicator=w.in_sentence(labels.indicator(x["indicator_id"], w.lang)),
+                                       required=fmt_pct(x["required"]), start=x["end_year"] + 1, end=x["target_year"]) for x in f.items],
+                                  "list.semicolon")}
+    if f.kind == "comparability":
+        return {"items": w.join([Markup("{}{}").format(w.in_sentence(_name(w, x["indicator_id"], prog, x["target_id"])),
+                                                       report_annexes.caveat_marks(w, data, x["target_id"], "status"))
+                                 for x in f.items], "list.names"), "indicators": names(f.items)}
+    if f.kind in ("plan_inconsistent", "plan_ambiguous"):
+        return {"items": w.join([report_annexes.audit_problem(w, x) for x in f.items], "list.semicolon"),
+                "topics": w.join([report_annexes.audit_topic(w, x) for x in f.items], "list.semicolon")}
+    if f.kind == "data_gap":
+        return {"n": len(f.items), "total": len(prog), "indicators": names(f.items),
+                "publishers": report_annexes.publishers_of(w, [x["indicator_id"] for x in f.items])}
+    if f.kind == "weak_sources":
+        judged = int((prog["status"] != "no_data").sum())
+        return {"n": len(f.items), "judged": judged, "indicators": names(f.items),
+                "publishers": report_annexes.publishers_of(w, [x["indicator_id"] for x in f.items])}
+    raise KeyError(f"finding kind {f.kind!r} has no words")
+
+
+def _items_block(w: Writer, data: ReportData, findings: list[Finding], recommendations: bool, extra: dict) -> dict:
+    """One numbered item per finding (``problem.<kind>`` or ``recommendation.<kind>``), carrying the finding's id."""
+    items = [{"finding": f.id, "text": w.t(f"recommendation.{f.kind}" if recommendations else f"problem.{f.kind}",
+                                           **_finding_words(w, data, f), **extra)} for f in findings]
+    return {"kind": "items", "items": items}
+
+
+def _problems(w: Writer, data: ReportData, findings: list[Finding]) -> list[dict]:
+    if not findings:
+        return [paragraph_block(w.t("problems.none"))]
+    return [_items_block(w, data, findings, False, {})]
+
+
+def _recommendations(w: Writer, data: ReportData, findings: list[Finding], annex_no: dict) -> list[dict]:
+    if not findings:
+        return [paragraph_block(w.t("recommendations.none"))]
+    return [_items_block(w, data, findings, True, {"annex": annex_no["gaps"]})]

@@ -48,14 +48,149 @@ def unit_name(unit, language: str) -> str:
     return "" if is_missing(unit) else labels.unit(str(unit), language)
 
 
+
+
+def compact_amount(number: float) -> str:
+    """A count in words to three significant figures (Babel, English): ``70.4 billion``,
+    ``547 million``, ``42.3 million``; below a million written in full (``83,036``).
+
+    >>> compact_amount(70_411_000_000), compact_amount(547_000_000), compact_amount(42_266_400), compact_amount(83_036)
+    ('70.4 billion', '547 million', '42.3 million', '83,036')
+    """
+    from babel.numbers import format_compact_decimal, format_decimal
+
+    if abs(number) < 1e6:
+        return format_decimal(round(number), locale="en")
+    exponent = 3 * (int(math.floor(math.log10(abs(number)))) // 3)  # thousands, millions, billions
+    mantissa = abs(number) / 10 ** exponent
+    digits = max(0, 2 - int(math.floor(math.log10(mantissa))))  # three significant figures
+    return format_compact_decimal(number, format_type="long", locale="en", fraction_digits=digits)
+
+
 def fmt_amount(value, unit, language: str, decimals: int = 2) -> str:
-    """A value with its unit as plain text, written as :meth:`Writer.amount` writes it
-    (``830 亿元`` / ``830 (CNY 100 million)``, ``30.23%``); a missing value is ``—``."""
+    """A value with its unit as plain text, written as :meth:`Writer.amount` writes it: in Chinese
+    in the plan's unit (``830 亿元``, ``30.23%``); in English scaled as an English reader counts,
+    to three significant figures (``CNY 83 billion``, ``42.3 million visits``, ``USD 547 million``;
+    :data:`labels.SCALED_UNITS`). ``decimals`` applies to the Chinese form and to percentages. A missing
+    value is ``—``.
+
+    >>> fmt_amount(704.11, "亿元", "zh"), fmt_amount(704.11, "亿元", "en"), fmt_amount(4226.64, "万人次", "en")
+    ('704.11 亿元', 'CNY 70.4 billion', '42.3 million visits')
+    """
     if is_missing(value):
         return "—"
     if unit == "%":
         return words.text("amount.percent", language, value=fmt_number(value, decimals))
+    if language == "en" and unit in labels.SCALED_UNITS:
+        size, key, _, _ = labels.SCALED_UNITS[unit]
+        return words.text(key, language, amount=compact_amount(float(value) * size))
     return words.text("amount.unit", language, value=fmt_number(value, decimals), unit=unit_name(unit, language))
+
+
+def exact_amount(number: str, unit: str) -> str:
+    """An amount printed in a Chinese unit (``307.3`` 亿元) written in English without losing a digit
+    (``CNY 30.73 billion``): the plan's arithmetic in the audit must stay checkable to its last digit.
+
+    >>> exact_amount("307.3", "亿元"), exact_amount("1,386.5", "亿元"), exact_amount("0.20", "亿人次"), exact_amount("5.47", "亿美元")
+    ('CNY 30.73 billion', 'CNY 138.65 billion', '20 million visits', 'USD 547 million')
+    """
+    from decimal import Decimal
+
+    from babel.numbers import format_compact_decimal, format_decimal
+
+    size, key, _, _ = labels.SCALED_UNITS[unit]
+    count = Decimal(number.replace(",", "")) * Decimal(str(size))
+    if abs(count) < Decimal(10) ** 6:
+        return words.text(key, "en", amount=format_decimal(count.normalize(), locale="en"))
+    exponent = 3 * ((len(str(int(abs(count)))) - 1) // 3)
+    digits = max(0, -(count / Decimal(10) ** exponent).normalize().as_tuple().exponent)
+    return words.text(key, "en", amount=format_compact_decimal(count, format_type="long", locale="en", fraction_digits=digits))
+
+
+#: an amount the English words still write in the plan's unit, "307.3 (CNY 100 million)" (a stored note or
+#: audit message); ``english_amounts`` rewrites it as :func:`exact_amount` does
+_PLAN_UNIT_AMOUNT = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?) \((?P<unit>[^()]+)\)")
+
+
+def english_amounts(text: str) -> str:
+    """English text with every ``number (plan unit)`` written as an English reader counts, to the digit
+    (:func:`exact_amount`); other parentheses are left alone.
+
+    >>> english_amounts("reaches only 307.3 (CNY 100 million) (by 2025)")
+    'reaches only CNY 30.73 billion (by 2025)'
+    """
+    names = {labels.unit(u, "en"): u for u in labels.SCALED_UNITS if u in labels.UNIT_KEYS}
+
+    def scaled(m: re.Match) -> str:
+        unit = names.get(m["unit"])
+        return exact_amount(m["number"], unit) if unit else m.group(0)
+    return _PLAN_UNIT_AMOUNT.sub(scaled, text)
+
+
+def fmt_amount_range(low, high, unit, language: str) -> str:
+    """A range of amounts in prose: ``750–940 亿元`` / ``CNY 75–94 billion`` (both ends on the scale
+    of the upper one, three significant figures at most); ``—`` if either end is missing.
+
+    >>> fmt_amount_range(750, 940, "亿元", "zh"), fmt_amount_range(750, 940, "亿元", "en")
+    ('750–940 亿元', 'CNY 75–94 billion')
+    """
+    from babel.numbers import format_decimal
+
+    if is_missing(low) or is_missing(high):
+        return "—"
+    if language == "en" and unit in labels.SCALED_UNITS:
+        size, key, _, _ = labels.SCALED_UNITS[unit]
+        top = compact_amount(float(high) * size)
+        word = top.split(" ")[-1] if " " in top else ""
+        scale = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}.get(word, 1.0)
+        low_text = format_decimal(float(low) * size / scale, format="#,##0.##", locale="en")
+        return words.text(key, language, amount=f"{low_text}–{top}")
+    d = max(decimals_of(low), decimals_of(high))
+    both = words.text("range", language, low=fmt_number(low, d), high=fmt_number(high, d))
+    if unit == "%":
+        return words.text("amount.percent", language, value=both)
+    return words.text("amount.unit", language, value=both, unit=unit_name(unit, language))
+
+
+def data_cutoff(provenance: dict, language: str) -> str:
+    """The data cut-off: the latest access date of the registered sources (``accessed``, a month or a
+    day), written as the language writes dates (``2026年11月`` / ``November 2026``); ``—`` if none."""
+    from babel.dates import format_skeleton
+
+    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
+    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)]
+    if not dates:
+        return "—"
+    latest = max(dates)
+    import datetime
+
+    day = datetime.date.fromisoformat(latest if len(latest) == 10 else f"{latest}-01")
+    return format_skeleton("yMMMMd" if len(latest) == 10 else "yMMMM", day, locale="zh" if language == "zh" else "en")
+
+
+def table_unit(unit, language: str) -> str:
+    """The unit a table column states: the plan's unit in Chinese; in English the scaled unit of
+    :data:`labels.SCALED_UNITS` (``CNY billion``, ``million visits``), else the unit's English name."""
+    if is_missing(unit):
+        return ""
+    if language == "en" and unit in labels.SCALED_UNITS:
+        return words.text(labels.SCALED_UNITS[unit][2], language)
+    return unit_name(unit, language)
+
+
+def table_number(value, unit, language: str, decimals: int = 2) -> str:
+    """A table cell in :func:`table_unit`'s unit: as is in Chinese; scaled in English (704.11 亿元
+    → ``70.41`` CNY billion), keeping ``decimals`` (a whole scaled number, as a target, has none).
+
+    >>> table_number(704.11, "亿元", "en"), table_number(830, "亿元", "en", 0), table_number(1, "亿人次", "en", 0)
+    ('70.41', '83', '100')
+    """
+    if is_missing(value):
+        return "—"
+    if language == "en" and unit in labels.SCALED_UNITS:
+        scaled = round(float(value) * labels.SCALED_UNITS[unit][3], 10)
+        return fmt_number(scaled, decimals_of(scaled) if decimals == 0 else decimals)
+    return fmt_number(value, decimals)
 
 
 def fmt_year(value) -> str:
@@ -75,13 +210,18 @@ class Writer:
         self.tables = 0
         self.used_by: dict[str, list[str]] = {}   # source id → ["Figure 3", "Table 2", …]
         self.numbers: dict[str, set[str]] = {}    # source id → {"Tertiary value added 2023", …}
+        self.source_numbers: dict[str, int] = {}  # source id → [n], in the order of first citation
+        self.notes: dict[str, int] = {}           # a note's text → its number (①), once per report
+        self._pending_notes: list[tuple[int, Markup]] = []
 
     # words
     def t(self, key: str, **params) -> Markup:
         """The message ``key`` with ``params`` escaped (Markup params are kept as markup)."""
         words.text(key, self.lang, **{k: "" for k in params})  # names a missing key or parameter
         template = words.catalogue()[key][self.lang]
-        return Markup(escape(template)).format(**{k: self.value(v) for k, v in params.items()})
+        text = Markup(escape(template)).format(**{k: self.value(v) for k, v in params.items()})
+        # an amount a stored message still writes in the plan's unit, written as the English reader counts
+        return Markup(english_amounts(str(text))) if self.lang == "en" and "(" in text else text
 
     def value(self, v):
         """A parameter as shown: a nested message in this language; Chinese words in the English
@@ -111,6 +251,19 @@ class Writer:
     def join(self, items, key: str = "list.separator") -> Markup:
         return Markup(self.t(key)).join(items)
 
+    def sentences(self, parts) -> Markup:
+        """Sentences of the catalogue run together as the language does (Chinese: no space; English: one)."""
+        return self.join([p for p in parts if p], "list.sentences")
+
+    def in_sentence(self, name) -> Markup:
+        """A name as it reads inside an English sentence: its capital lowered unless it starts an acronym
+        (``Tertiary value added, share of GDP`` → ``tertiary value added, share of GDP``; ``GDP`` stays)."""
+        text = str(name)
+        first = re.split(r"[ -]", text)[0]
+        if self.lang != "en" or not (first.isalpha() and first[0].isupper() and first[1:].islower()):
+            return name if isinstance(name, Markup) else escape(text)  # GDP, R&D, A-grade keep their capitals
+        return escape(text[0].lower() + text[1:])
+
     def unit(self, unit) -> str:
         return unit_name(unit, self.lang)
 
@@ -118,6 +271,10 @@ class Writer:
         """A value with its unit in the reader's language (``830 亿元`` / ``830 (CNY 100 million)``):
         :func:`fmt_amount`, escaped (Chinese marked in the English edition)."""
         return self.foreign(fmt_amount(value, unit, self.lang, decimals))
+
+    def amount_range(self, low, high, unit) -> Markup:
+        """:func:`fmt_amount_range`, escaped (Chinese marked in the English edition)."""
+        return self.foreign(fmt_amount_range(low, high, unit, self.lang))
 
     def region(self, code, first: bool = False) -> Markup:
         """A region's name; in the English edition its first mention adds the Chinese name."""
@@ -137,7 +294,9 @@ class Writer:
         return self.tables, self.t("table.label", n=self.tables)
 
     def cite(self, source_ids, where: str) -> list[dict]:
-        """Readable citations of ``source_ids`` (in order, once each), recording ``where`` they are used."""
+        """Numbered references (``[3]``) to ``source_ids`` (in order, once each), recording ``where``
+        they are used; a source's number is the order of its first citation in the report, and the
+        sources annex lists them by it (the reference's ``title`` holds the readable citation)."""
         out = []
         for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str) and s):
             src = self.sources.get(sid)
@@ -146,8 +305,32 @@ class Writer:
             self.used_by.setdefault(sid, [])
             if where not in self.used_by[sid]:
                 self.used_by[sid].append(where)
-            out.append({"anchor": f"source-{sid}", "text": self.citation(sid)})
+            out.append({"anchor": f"source-{sid}", "text": self.reference(sid), "title": Markup(self.citation(sid)).striptags()})
         return out
+
+    def reference(self, sid: str) -> Markup:
+        """``[n]``: the source's number in the sources annex, given at its first citation."""
+        n = self.source_numbers.setdefault(sid, len(self.source_numbers) + 1)
+        return self.t("cite.reference", n=n)
+
+    # numbered notes: each caveat is written once
+    def note(self, text) -> Markup:
+        """A link to the numbered note (①) holding ``text``: the same text always gets the same number,
+        and is defined once, at the end of the section where it is first used (:meth:`flush_notes`)."""
+        text = Markup(text)
+        n = self.notes.get(str(text))
+        if n is None:
+            n = self.notes[str(text)] = len(self.notes) + 1
+            self._pending_notes.append((n, text))
+        return Markup('<a class="note-ref" href="#note-{}">{}</a>').format(n, note_mark(n))
+
+    def flush_notes(self) -> list[dict]:
+        """The notes first used since the last flush, as a ``notes`` block (none if there are none)."""
+        if not self._pending_notes:
+            return []
+        items = [{"anchor": f"note-{n}", "mark": note_mark(n), "text": text} for n, text in self._pending_notes]
+        self._pending_notes = []
+        return [{"kind": "notes", "title": self.t("notes.title"), "items": items}]
 
     def citation(self, sid: str) -> Markup:
         src = self.sources[sid]
@@ -166,6 +349,15 @@ class Writer:
             candidates = (src.get("short_en"), src.get("publisher_en"), src.get("issuer_en"), src.get("title_en"))
         name = next((str(c) for c in candidates if isinstance(c, str) and c.strip()), None)
         return self.t("cite.unnamed") if name is None else self.foreign(name)
+
+
+def note_mark(n: int) -> str:
+    """The mark of note ``n``: ①…⑳, then ``(21)``.
+
+    >>> note_mark(1), note_mark(20), note_mark(21)
+    ('①', '⑳', '(21)')
+    """
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
 
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;/&()\- ]*[A-Za-z0-9)]")
@@ -273,7 +465,9 @@ def english_units(text: str) -> str:
     for unit in sorted(labels.UNIT_KEYS, key=len, reverse=True):
         if unit != "%" and HAS_CJK.search(unit):
             english = labels.unit(unit, "en")
-            text = re.sub(rf"(\d) ?{re.escape(unit)}", rf"\1 ({english})", text)  # 830 亿元 → 830 (CNY 100 million)
+            # 830 亿元 → CNY 83 billion, as the English edition writes every amount (fmt_amount)
+            text = re.sub(rf"(\d[\d,]*(?:\.\d+)?) ?{re.escape(unit)}",
+                          lambda m, u=unit: fmt_amount(float(m.group(1).replace(",", "")), u, "en"), text)
             text = re.sub(rf"(?<= ){re.escape(unit)}", english, text)  # "亿元 or more", "…, 亿元, annual"
     for code in REGION_CODES:
         text = text.replace(labels.region(code, "zh"), labels.region(code, "en"))

@@ -14,7 +14,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from analysis import catalogue, growth
+from analysis import catalogue, growth, pace
 from analysis.parameters import ParameterError, check_parameter
 from analysis.units import to_canonical
 from analysis.words import Message, to_json
@@ -129,7 +129,7 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         "plan_value_at_target_year": math.nan, "required_rate": math.nan, "trend_method": None,
         "trend_rate": math.nan, "trend_value": math.nan, "trend_lower": math.nan, "trend_upper": math.nan,
         "probability_of_target": math.nan, "damped_fallback_reason": None, "covid_applied": None,
-        "stress_value": math.nan, "damped_fallback_message": None,
+        "stress_value": math.nan, "damped_fallback_message": None, **{k: math.nan for k in pace.PACE_KEYS},
     }
     if not len(series):
         notes.append(Message("reason.no_observation"))
@@ -154,6 +154,8 @@ def build_scenarios(series: pd.DataFrame, *, unit: str, target: float | None, ta
         parts.append(pd.DataFrame([{"year": target_year, "scenario": "target", "value": float(target),
                                     "lower": np.nan, "upper": np.nan, "unit": unit}]))
 
+    # the pace shown since the base year, before any model (analysis/pace.py)
+    summary.update(pace.recent_pace(series, base_year, target, target_year))
     horizon_years = target_year - latest_year
     if len(series) >= 2 and horizon_years >= 1:
         fits = fits if fits is not None else fit_trends(series, target_year=target_year, covid=covid, seed=seed, level=level)
@@ -217,8 +219,9 @@ def backtest(series: pd.DataFrame, cutoff: int = 2020, stated_rate: float | None
              base_year: int | None = None, covid: str = "none", seed: int = 0) -> pd.DataFrame:
     """Fit each method on years ≤ ``cutoff`` and compare its projection with later actuals.
 
-    Methods: log-linear trend, damped trend (or its recorded fallback), and the plan path at
-    the stated rate from ``base_year``. Returns one row per method and later actual year with
+    Methods: log-linear trend, damped trend (or its recorded fallback), and two benchmarks a model
+    must beat: the plan path at the stated rate from ``base_year`` and ``recent_cagr``, the compound
+    growth between the last two fitted years carried on. Returns one row per method and later actual year with
     ``predicted``, ``actual``, ``error`` (predicted − actual, series unit) and ``error_pct``
     (percent of actual); a method that cannot be fitted gets a row with NaN and the reason
     (``note`` in English, ``note_messages`` as catalogue messages in JSON).
@@ -246,10 +249,16 @@ def backtest(series: pd.DataFrame, cutoff: int = 2020, stated_rate: float | None
         damped = growth.fit_damped_trend(train["year"], train["value"], covid=covid, seed=seed, horizon_years=max(years_out) - int(train["year"].max()))
         label = "damped" if damped.method == "damped" else "damped→loglinear"
         add(label, dict(zip(years_out, damped.predict(years_out)["value"])), [damped.fallback_reason] if damped.fallback_reason else [])
+        # the naive benchmark: the pace between the last two fitted years, carried on
+        (y0, v0), (y1, v1) = train[["year", "value"]].iloc[-2], train[["year", "value"]].iloc[-1]
+        rate = growth.cagr(float(v0), float(v1), int(y1) - int(y0))
+        path = growth.plan_path(float(v1), int(y1), rate, max(years_out))
+        add("recent_cagr", dict(zip(path["year"], path["value"])), [])
     else:
         reason = Message("reason.backtest_too_few", n=len(train), cutoff=cutoff, needed=2)
         add("loglinear", {}, [reason])
         add("damped", {}, [reason])
+        add("recent_cagr", {}, [reason])
     if stated_rate is not None and base_year is not None:
         base = train[train["year"] == base_year]
         if base.empty:

@@ -150,7 +150,7 @@ def test_one_row_per_target_never_dropped(targets, evaluated):
     assert evaluated["target_id"].tolist() == targets["target_id"].tolist()
     assert set(evaluated["status"]) <= set(STATUS_ORDER)
     empty = evaluate_targets(targets, observations().iloc[0:0], 2023, TH)
-    assert len(empty) == 19 and (empty["status_zh"] == "无数据").all()
+    assert len(empty) == 19 and (empty["status_zh"] == "暂缺数据").all()
     assert empty["data_needed"].str.len().gt(20).all()
     # the report renders the same need from the catalogue message, in Chinese with no English left
     zh = [words.render(m, "zh") for v in empty["data_needed_message"] for m in words.from_json(v)]
@@ -167,8 +167,8 @@ def test_expected_status_per_target(evaluated):
 
 
 def test_summary_line_in_national_form(evaluated):
-    assert summary_line(evaluated) == "1 项提前实现、2 项快于预期、4 项基本符合预期、4 项滞后、8 项无数据"
-    assert summary_line(evaluated, "en").startswith("1 achieved ahead of schedule, 2 faster than expected")
+    assert summary_line(evaluated) == "1 项提前实现、2 项超序时进度、4 项达到序时进度、4 项滞后于序时进度、8 项暂缺数据"
+    assert summary_line(evaluated, "en").startswith("1 already met, 2 ahead of schedule")
 
 
 def test_tertiary_level_uses_latest_selected_full_year(evaluated):
@@ -176,7 +176,7 @@ def test_tertiary_level_uses_latest_selected_full_year(evaluated):
     assert (r.actual_value, r.actual_year, r.source_id) == (704.11, 2023, "cj_bulletin_2023")
     assert r.baseline_value == 563.51 and r.baseline_origin == "plan text"
     assert r.achieved_share == pytest.approx(log_progress(704.11, 563.51, 830))
-    assert r.elapsed_share == pytest.approx(0.6) and r.status_zh == "基本符合预期"
+    assert r.elapsed_share == pytest.approx(0.6) and r.status_zh == "达到序时进度"
     assert r.required_rate == pytest.approx((830 / 704.11) ** 0.5 - 1)
 
 
@@ -198,7 +198,7 @@ def test_growth_rate_target_compares_realised_cagr(evaluated):
     r = evaluated.loc[11]
     assert r.baseline_value == 224.27 and r.target_rate == pytest.approx(0.065)
     assert r.realised_rate == pytest.approx((291.51 / 224.27) ** (1 / 3) - 1)
-    assert r.status_en == "faster than expected"
+    assert r.status_en == "ahead of schedule"
     # the amount the plan's rate reaches is written like every amount in the report (the summary says 307.27, not 307.269)
     assert f"gives {224.27 * 1.065 ** 5:,.2f} (亿元) by 2025" in r.note
     # tax growth: latest value 2022, so compared with 2/5 of the period, baseline observed
@@ -222,7 +222,7 @@ def test_tourism_converted_and_both_readings(evaluated):
     assert r.actual_value == pytest.approx(0.4) and r.unit == "亿人次" and r.baseline_value == pytest.approx(0.21)
     assert r.baseline_origin == "observations"
     assert r.achieved_share == pytest.approx(math.log(0.4 / 0.21) / math.log(1 / 0.21))
-    assert r.alt_achieved_share == pytest.approx(0.85) and r.alt_status_zh == "快于预期"
+    assert r.alt_achieved_share == pytest.approx(0.85) and r.alt_status_zh == "超序时进度"
     assert "2021–2025 total" in r.alt_reading
     rev = evaluated.loc[8]  # only a five_year_total row: not used
     assert rev.status == "no_data" and "2020 value" in rev.data_needed
@@ -250,7 +250,7 @@ def test_evaluation_year_caps_the_data(targets):
 def test_thresholds_change_statuses(targets):
     strict = evaluate_targets(targets, observations(), 2023, {"ahead_margin": 0.3, "lagging_margin": 0.0})
     assert strict.set_index("target_id").loc[11, "status"] == "on_track"
-    assert summary_line(strict) != "1 项提前实现、2 项快于预期、4 项基本符合预期、4 项滞后、8 项无数据"
+    assert summary_line(strict) != "1 项提前实现、2 项超序时进度、4 项达到序时进度、4 项滞后于序时进度、8 项暂缺数据"
 
 
 def test_baseline_from_observations_and_difference_noted(targets):

@@ -213,7 +213,8 @@ def test_final_report_renders_each_language_wholly_in_itself(targets):
                "cj_gov": {"title_zh": "政府网", "title_en": "Government site", "url": None, "quality": "official"},
                "cj_plan_2022_97": {"title_zh": "昌吉回族自治州“十四五”现代服务业发展规划", "title_en": "Changji services plan",
                                    "short_zh": "州规划", "short_en": "prefecture plan", "date": "2022-09-26", "url": None,
-                                   "quality": "official"}}
+                                   "quality": "official", "issuer": "州政府", "issuer_en": "the prefecture government",
+                                   "document_number": "昌州政发〔2022〕97号"}}
     observations = pd.DataFrame([dict(region_code="652300", indicator_id="tertiary_value_added", year=y, period="full_year",
                                       value=v, selected=True, source_id="made_up_test_source") for y, v in ((2020, 563.51), (2025, 850.0))])
     data = final_report.FinalReportData(final=final, check=check, params=PARAMS, observations=observations,
@@ -224,10 +225,11 @@ def test_final_report_renders_each_language_wholly_in_itself(targets):
         ctx = final_report.build_context(data, lang)
         assert ctx["counts"] == {"completed": 2, "basically_completed": 0, "not_completed": 1, "no_data": 16}
         assert [s["anchor"] for s in ctx["sections"]][-2:] == ["sources", "stamp"]
+        assert "framework" not in str(ctx["title"]) and "框架" not in str(ctx["title"])  # three targets are judged
         assert ctx["table_count"] == 3  # targets, forecast check, raw files
         pages[lang] = report.render_report(ctx, "figures")
     assert "<th>序号</th>" in pages["zh"] and 'id="table-1"' in pages["zh"] and 'id="table-2"' in pages["zh"]
-    assert "测试来源，2026（官方）" in pages["zh"] and "Test source, 2026 (official)" in pages["en"]
+    assert "测试来源，2026（官方）" in pages["zh"] and "Test source, 2026 (official)" in pages["en"]  # in the sources annex
     assert "made_up_test_source</" not in pages["zh"].replace("<code>made_up_test_source</code>", "")
     assert "比重 ≥" not in pages["zh"] and "三产增加值占 GDP 增加值比重（40%）" in pages["zh"]  # the maintain example, from 表 2
     visible = lambda html: re.sub(r"<style.*?</style>|<code>.*?</code>|<pre>.*?</pre>|<[^>]+>", " ", html, flags=re.S)  # noqa: E731
@@ -243,8 +245,8 @@ def test_final_report_renders_each_language_wholly_in_itself(targets):
 def test_final_report_writes_numbers_as_the_mid_term_report(targets):
     """Values, percentages and targets in the final report as the mid-term report writes them
     (analysis/report_format.py): ``30.23%`` not ``30.23 %``, two decimals, a target with the plan's own decimals."""
-    from analysis import final_report, report_context
-    from analysis.report_format import Writer, fmt_amount, fmt_number
+    from analysis import final_report
+    from analysis.report_format import Writer, decimals_of, fmt_amount, fmt_number
 
     final = judge(targets, [])                                    # real 2023 figures only: 2025 not yet published
     share = fmt_number(704.11 / 2329.52 * 100)                    # real 2023 三产 ÷ GDP
@@ -256,4 +258,6 @@ def test_final_report_writes_numbers_as_the_mid_term_report(targets):
         assert fmt_amount(291.51, "亿元", lang) in retail_text    # the mid-term's amount, unit in the reader's language
         w = Writer(lang, {"sources": {}, "files": {}})
         for _, row in final.reset_index().iterrows():              # 6.5% (表 2 no. 11) as the plan prints it in both
-            assert final_report._target_text(w, row) == report_context._target_text(w, row), row["target_id"]
+            expected = row["target_text"] if lang == "zh" else w.amount(row["target_value"], row["unit"], decimals_of(row["target_value"]))
+            assert final_report._target_text(w, row) == expected, row["target_id"]
+        assert final_report._target_text(w, final.reset_index().iloc[0]) == {"zh": "830 亿元", "en": "CNY 83 billion"}[lang]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import csp, explorer, growth, labels, rate_control, report, scenarios, words
-from analysis.report_format import fmt_number, fmt_pct
+from analysis.report_format import english_amounts, fmt_number, fmt_pct
 
 RETAIL = {"latest_value": 291.51, "latest_year": 2023, "target": 350.0, "target_year": 2025, "unit": "亿元",
           "stated_rate": 0.065, "required_rate": 0.0957}
@@ -47,7 +47,7 @@ def test_grid_reaches_the_required_rate():
     assert data["rates"][data["start"]] == 0.444 and data["labels"][data["start"]] == "44.4%"
     assert data["values"][data["start"]] == round(230 * 1.444 ** 4, 2) == 999.99
     # 999.99 of 1,000: the share stops at 99.9% (never "100.0% of the target … short of it") and the gap names its unit
-    assert data["texts"][data["start"]].endswith("99.9% of the target, 0.01 (CNY 100 million) short of it (from the 2021 actual)")
+    assert data["texts"][data["start"]].endswith("99.9% of the target, CNY 1 million short of it (from the 2021 actual)")
     assert rate_control.control_data(RETAIL, "zh")["rates"][-1] == 0.2  # 9.6 % needed: the usual −5 % to 20 %
 
 
@@ -60,7 +60,7 @@ def test_retail_from_2023_at_the_plans_rate():
     assert data["texts"][i] == "按此增速，2025 年为 330.64 亿元，为目标的 94.5%，距目标还差 19.36 亿元（从 2023 年实际值起）"
     en = rate_control.control_data(RETAIL, "en")
     j = en["rates"].index(0.1)
-    assert en["texts"][j] == ("At this rate: 352.73 (CNY 100 million) in 2025, 100.8% of the target, 2.73 (CNY 100 million) above it "
+    assert en["texts"][j] == ("At this rate: CNY 35.273 billion in 2025, 100.8% of the target, CNY 273 million above it "
                               "(from the 2023 actual)")  # the English edition names the unit in English
 
 
@@ -122,9 +122,9 @@ def test_control_shows_pythons_value_for_the_chosen_rate(browser, inputs, tmp_pa
             end = float(growth.plan_path(summary["latest_value"], summary["latest_year"], rate,
                                          summary["target_year"])["value"].iloc[-1])
             assert shown[0] == fmt_pct(rate)
-            assert shown[1] == data["texts"][i] and fmt_number(end) in shown[1]
-            value = float(re.search(r"[\d,]+\.\d\d", shown[1]).group().replace(",", ""))
-            assert abs(value - end) <= 0.01  # the number read off the page
+            assert shown[1] == data["texts"][i]
+            value = amounts_in(shown[1], summary["unit"], language)[0]
+            assert abs(value - end) <= 0.01 + 1e-9  # the number read off the page
     assert page.evaluate("window.__csp") == []
     assert console == []
     assert [u for u in requests if not u.startswith("file://")] == []
@@ -190,6 +190,16 @@ EDITIONS = {"zh": "mid_term_evaluation.html", "en": "mid_term_evaluation.en.html
 _AMOUNT, _PERCENT = re.compile(r"\d[\d,]*\.\d\d(?!\d)"), re.compile(r"(\d+(?:\.\d+)?)%")
 
 
+def amounts_in(sentence: str, unit: str, language: str) -> list[float]:
+    """The amounts a rate control's sentence shows, in the plan's unit (亿元, 万人次)."""
+    if language == "zh":
+        return [float(a.replace(",", "")) for a in _AMOUNT.findall(sentence)]
+    size = labels.SCALED_UNITS[unit][0]
+    number, scale = r"(\d[\d,]*(?:\.\d+)?)", r"(?: (billion|million))?"
+    found = re.findall(rf"(?:CNY |USD ){number}{scale}|{number}{scale} visits", sentence)
+    return [float((a or c).replace(",", "")) * {"billion": 1e9, "million": 1e6, "": 1.0}[b or d] / size for a, b, c, d in found]
+
+
 def built_summaries(copy) -> dict[str, dict]:
     """The scenario summaries the built copy's report was made from (data/processed/)."""
     return {i: pd.read_csv(copy.path(f"data/processed/scenario_summary_{i}.csv")).iloc[0].to_dict()
@@ -249,15 +259,15 @@ def test_reader_sets_a_rate_in_the_built_report_and_reads_pythons_2025_value(bro
             end = float(growth.plan_path(s["latest_value"], int(s["latest_year"]), rate, int(s["target_year"]))["value"].iloc[-1])
             target = float(s["target"])
             assert shown_rate == fmt_pct(rate) == box.locator("input").get_attribute("aria-valuetext")
-            amounts = [float(a.replace(",", "")) for a in _AMOUNT.findall(sentence)]
+            amounts = amounts_in(sentence, s["unit"], language)
             value, gap, share = amounts[0], amounts[-1], float(_PERCENT.search(sentence).group(1)) / 100
-            assert abs(value - end) <= 0.01 and abs(gap - abs(end - target)) <= 0.01 and abs(share - end / target) <= 0.01
+            assert abs(value - end) <= 0.01 + 1e-9 and abs(gap - abs(end - target)) <= 0.01 + 1e-9 and abs(share - end / target) <= 0.01
             key = "rate_control.reaches" if end >= target else "rate_control.short"
             unit = labels.unit(s["unit"], language)
-            assert sentence == words.text(key, language, year=int(s["target_year"]), value=fmt_number(end), unit=unit,
-                                          share=fmt_pct(end / target if end >= target else min(end / target, 0.999)),
-                                          gap=fmt_number(abs(end - target)),
-                                          latest_year=int(s["latest_year"]))
+            expected = words.text(key, language, year=int(s["target_year"]), value=fmt_number(end), unit=unit,
+                                  share=fmt_pct(end / target if end >= target else min(end / target, 0.999)),
+                                  gap=fmt_number(abs(end - target)), latest_year=int(s["latest_year"]))
+            assert sentence == (english_amounts(expected) if language == "en" else expected)
         box.locator("input").press("ArrowRight")  # the keyboard moves the rate by one step of 0.1 point
         assert box.locator(".rate-control-rate").inner_text() == fmt_pct(-0.049)
     assert_quiet(page, seen)

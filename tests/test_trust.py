@@ -184,7 +184,7 @@ def test_a_status_that_flips_under_official_only_is_reported_as_flipping(rules, 
     row = robust[robust["target_id"] == 1].iloc[0]
     text = trust_words.describe(row, cav[cav["target_id"] == 1], "zh")["sensitivity"]
     assert f"仅用官方及官方转载数据：状态变为“{progress.STATUS_ZH['lagging']}”" in text
-    assert "the status becomes “lagging”" in trust_words.describe(row, cav[cav["target_id"] == 1], "en")["sensitivity"]
+    assert "the status becomes “behind schedule”" in trust_words.describe(row, cav[cav["target_id"] == 1], "en")["sensitivity"]
     # the trust line counts judged targets by the weakest source behind their status
     assert trust.trust_counts(robust)["encyclopedia_blog"] >= 1
 
@@ -258,10 +258,10 @@ def test_the_robustness_table_as_shown_keeps_every_target_in_one_language(real, 
     zh = trust_words.robustness_display(robust, cav, evaluated, "zh")
     assert len(en) == len(zh) == 19
     first = en.iloc[0]
-    assert first["Status"] == "broadly as expected / no data / broadly as expected"
+    assert first["Status"] == "on schedule / no data yet / on schedule"
     assert first["Trend points"] == "4 / 2 / 3"
     assert not any("\u4e00" <= ch <= "\u9fff" for col in en.columns for cell in en[col] for ch in str(cell))
-    assert zh.iloc[0]["状态"] == "基本符合预期 / 无数据 / 基本符合预期"
+    assert zh.iloc[0]["状态"] == "达到序时进度 / 暂缺数据 / 达到序时进度"
 
 
 def share_points(gdp_source: str) -> pd.DataFrame:

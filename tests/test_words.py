@@ -83,6 +83,8 @@ def _string_literals() -> tuple[set[str], set[str]]:
         literals.update(re.findall(r"[\"']([\w.]+)[\"']", path.read_text(encoding="utf-8")))
     # data files that name messages: the 表 2 labels' observed_as (analysis/plan_targets.yml)
     literals.update(str(meta["observed_as"]) for meta in load_yaml(paths.PLAN_TARGET_LABELS).values() if "observed_as" in meta)
+    # and the departments that publish each target's figures (analysis/publishers.yml → department.<key>)
+    literals.update(str(k) for keys in load_yaml(paths.PUBLISHERS).values() for k in keys)
     return literals, {h for h in heads if h}
 
 
