@@ -94,7 +94,7 @@ def audit_topic(w: Writer, x: dict) -> Markup:
     if f"audit.short.{cid}" in words.catalogue():
         return w.t(f"audit.short.{cid}")
     if m := re.fullmatch(r"tourism_(\w+)_reading", cid):  # a tourism target, 2025 alone or the five-year total
-        return w.t("audit.short.tourism_reading", indicator=labels.indicator(f"tourism_{m[1]}", w.lang))
+        return w.t("audit.short.tourism_reading", indicator=w.in_sentence(labels.indicator(f"tourism_{m[1]}", w.lang)))
     if m := re.fullmatch(r"table1_vs_text_(\w+)", cid):  # Table 1 against the text, by indicator
         return w.t("audit.short.table1_vs_text", item=labels.indicator(m[1], w.lang) if m[1] in indicator_ids() else m[1])
     if m := re.fullmatch(r"table2_vs_text_(\d+)", cid):  # Table 2 against the text, by target number
@@ -407,10 +407,8 @@ def _methods(w: Writer, data: ReportData) -> list[dict]:
 
 
 def _unit_named(w: Writer, unit: str) -> Markup:
-    """A unit of the plan as the methods annex names it: 亿元; in English 亿元 (CNY 100 million), the original marked."""
-    if w.lang == "zh":
-        return escape(unit)
-    return Markup("{} ({})").format(quoted(unit, "zh"), labels.unit(unit, "en"))
+    """A unit of the plan as the methods annex names it: 亿元; in English the original, marked as a quotation."""
+    return escape(unit) if w.lang == "zh" else quoted(unit, "zh")
 
 
 # --------------------------------------------------------------------------- 附件 8 数据来源

@@ -140,27 +140,32 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     by_kind = {f.kind: f for f in findings}
     judged = prog[prog["status"] != "no_data"]
     no_data = len(prog) - len(judged)
-    sentences = [w.t("assessment.counts" if len(judged) else "assessment.counts_none", year=data.evaluation_year,
-                     elapsed=fmt_pct(elapsed, 0), n=len(prog), judged=len(judged), no_data=no_data,
-                     counts=_status_counts(w, prog, [s for s in labels.STATUSES if s != "no_data"]))]
+    # the verdict in a few paragraphs: where things stand, the pace, the plan's own flaws, what cannot be judged
+    standing = [w.t("assessment.counts" if len(judged) else "assessment.counts_none", year=data.evaluation_year,
+                    elapsed=fmt_pct(elapsed, 0), n=len(prog), judged=len(judged), no_data=no_data,
+                    counts=_status_counts(w, prog, [s for s in labels.STATUSES if s != "no_data"]))]
     if "lagging" in by_kind:
-        sentences.append(w.t("assessment.lagging", items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items],
-                                                                 "list.semicolon")))
+        standing.append(w.t("assessment.lagging", items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items],
+                                                                "list.semicolon")))
+    paragraphs = [w.sentences(standing)]
     paced = [s | {"indicator_id": i} for i, s in data.summaries.items() if not is_missing(s.get("pace_rate"))
              and not is_missing(s.get("required_rate"))]
     if paced:
-        sentences.append(w.t("assessment.pace", items=w.join([_pace_item(w, s) for s in paced], "list.semicolon")))
+        paragraphs.append(w.t("assessment.pace", items=w.join([_pace_item(w, s) for s in paced], "list.semicolon")))
     flaws = [x for k in ("plan_inconsistent", "plan_ambiguous") if k in by_kind for x in by_kind[k].items]
     if flaws:
-        sentences.append(w.t("assessment.plan_flaws", n=len(flaws), topics=w.join([report_annexes.audit_topic(w, x) for x in flaws]),
-                             problems=_section_label(w, 3, "section.problems"), annex=annex_no["audit"]))
+        paragraphs.append(w.t("assessment.plan_flaws", n=len(flaws), topics=w.join([report_annexes.audit_topic(w, x) for x in flaws]),
+                              problems=_section_label(w, 3, "section.problems"), annex=annex_no["audit"]))
+    unknown = []
     if no_data:
-        sentences.append(w.t("assessment.data_gap", n=no_data, annex=annex_no["gaps"]))
+        unknown.append(w.t("assessment.data_gap", n=no_data, annex=annex_no["gaps"]))
     if "weak_sources" in by_kind:
         n_weak = len(by_kind["weak_sources"].items)
-        sentences.append(w.t("assessment.weak_sources_all" if n_weak == len(judged) else "assessment.weak_sources", judged=len(judged),
-                             n=n_weak, grade=labels.grade("encyclopedia_blog", w.lang)))
-    blocks = [{"kind": "lede", "text": w.sentences(sentences)}]
+        unknown.append(w.t("assessment.weak_sources_all" if n_weak == len(judged) else "assessment.weak_sources", judged=len(judged),
+                           n=n_weak, grade=labels.grade("encyclopedia_blog", w.lang)))
+    if unknown:
+        paragraphs.append(w.sentences(unknown))
+    blocks = [{"kind": "lede", "paragraphs": paragraphs}]
     blocks.append(_results_table(w, data, target_year))
     blocks += _results_notes(w, data, base_year, target_year, elapsed, annex_no)
     return blocks

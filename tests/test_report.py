@@ -26,10 +26,10 @@ def assert_offline(page, requests, failed, console, min_images):
     assert len(images) >= min_images and all(done and width > 0 for done, width in images)
 
 
-def scoreboard_rows(page) -> list[list[str]]:
-    """Rows of the table in the scoreboard section."""
+def results_rows(page) -> list[list[str]]:
+    """Rows of the results table (主要指标完成情况表) of the overall assessment."""
     return page.evaluate("""() => {
-        const fig = document.querySelector('section.section-scoreboard figure.report-table');
+        const fig = document.querySelector('section.section-assessment figure.report-table.results');
         return fig ? [...fig.querySelectorAll('tbody tr')].map(tr => [...tr.cells].map(td => td.innerText)) : null;
     }""")
 
@@ -39,18 +39,21 @@ def test_report_is_offline_and_complete(browser, built_report, tmp_path):
     assert_offline(page, requests, failed, console, min_images=9)  # 4 comparison + 4 scenario + sweep
     text = page.inner_text("body")
     assert "中期评估" in text and "563.51" in text and "舍入差异" in text
-    for heading in ("阅读说明", "摘要", "增长情景", "规划表 2 目标进度", "规划一致性核查", "方法", "数据来源", "可复现信息"):
-        assert page.locator(f"h2:text-is('{heading}')").count() == 1, heading
+    headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+    assert headings[:4] == ["一、总体评价", "二、主要指标进展", "三、存在的主要问题", "四、对策建议"]
+    assert [h.split("　")[0] for h in headings[4:]] == [f"附件 {i}" for i in range(1, 10)]
     assert page.eval_on_selector_all(".jp-InputArea, .jp-InputPrompt", "els => els.length") == 0  # no code
     assert page.evaluate("document.documentElement.lang") == "zh"
     # the Chinese-first font stack of templates/offline wins over the lab theme's (system-ui first)
     font = page.evaluate("getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon p')).fontFamily")
     assert font.startswith('"Noto Sans CJK SC"'), font
-    rows = scoreboard_rows(page)
+    rows = results_rows(page)
     assert [int(r[0]) for r in rows] == list(range(1, 20))  # all 19 targets, none dropped
-    assert all(r[8] in {"提前实现", "快于预期", "基本符合预期", "滞后", "无数据"} for r in rows)
+    assert all(r[9] in {"提前实现", "超序时进度", "达到序时进度", "滞后于序时进度", "暂缺数据"} for r in rows)
+    long = [c for r in rows for c in r if len(c) > 40]
+    assert long == [], long  # every cell short: no caveat prose in the results table
     # the retail inconsistency: the plan's 6.5% against the ~9.3% that 350 亿元 needs
-    assert "9.3%" in text and "6.5%" in text and "不一致" in text
+    assert "9.31%" in text and "6.5%" in text and "不一致" in text
     assert "sha256" in text and "git" in text
     page.screenshot(path=str(tmp_path / "screenshot_first_screen.png"))  # never into the checkout's reports/
     print(f"screenshot: {tmp_path / 'screenshot_first_screen.png'}")
@@ -65,9 +68,78 @@ def test_english_edition(browser, built_report, tmp_path):
     font = page.evaluate("getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon p')).fontFamily")
     assert font.startswith("system-ui") and '"Noto Sans CJK SC"' in font, font
     text = page.inner_text("body")
-    assert "Key findings" in text and "Plan consistency audit" in text
-    assert len(scoreboard_rows(page)) == 19
+    assert "Overall assessment" in text and "Main problems" in text and "Recommendations" in text
+    rows = results_rows(page)
+    assert len(rows) == 19 and [c for r in rows for c in r if len(c) > 80] == []
     page.screenshot(path=str(tmp_path / "screenshot_first_screen.en.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["mid_term_evaluation.html", "mid_term_evaluation.en.html"])
+def test_the_first_screen_holds_the_verdict(browser, built_report, name):
+    """At 1280×900 the overall assessment's heading and a sentence with a number are on the first screen."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(built_report.with_name(name).as_uri(), wait_until="load")
+    heading = page.locator("h2#assessment").bounding_box()
+    first = page.locator("section.section-assessment .lede p").first
+    box = first.bounding_box()
+    assert heading["y"] + heading["height"] <= 900 and box["y"] + 40 <= 900, (heading, box)
+    assert re.search(r"\d", first.inner_text())
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["mid_term_evaluation.html", "mid_term_evaluation.en.html"])
+def test_problems_and_recommendations_rest_on_findings(browser, built_report, name):
+    page, *_ = open_page(browser, built_report.with_name(name))
+    for section in ("problems", "recommendations"):
+        items = page.eval_on_selector_all(f"section.section-{section} ol.findings > li", "els => els.map(e => e.dataset.finding)")
+        assert items and all(items), (section, items)
+    assert page.eval_on_selector_all("section.section-problems ol.findings > li", "els => els.map(e => e.dataset.finding)") == \
+        page.eval_on_selector_all("section.section-recommendations ol.findings > li", "els => els.map(e => e.dataset.finding)")
+    page.close()
+
+
+#: where a visible sentence ends (。；; . ! ?)
+_SENTENCE_END = re.compile(r"[。；;！？!?]|\.(?=\s|$)")
+
+
+@pytest.mark.parametrize("name", ["mid_term_evaluation.html", "mid_term_evaluation.en.html"])
+def test_no_visible_sentence_repeats_more_than_twice(browser, built_report, name):
+    """Each caveat once: no sentence of 12 or more characters is shown more than twice in an edition.
+
+    Prose (paragraphs, list items, captions) is cut into sentences at their ends; in a table cell or a
+    definition list only what ends as a sentence counts (a label such as an indicator's name, a unit or a
+    year list is not a sentence). The reference lists under figures and tables ([1] [4]) are not sentences."""
+    page, *_ = open_page(browser, built_report.with_name(name))
+    blocks = page.evaluate("""() => [...document.querySelectorAll('p, li, figcaption .label, td, th, dd, dt, h1, h2, h3, summary')]
+        .filter(e => e.offsetParent !== null && !e.matches('.caption.sources') && !e.querySelector('p, li, td, dd'))
+        .map(e => [e.matches('td, th, dd, dt'), e.innerText])""")
+    page.close()
+    counts: dict[str, int] = {}
+    for is_cell, block in blocks:
+        parts = _SENTENCE_END.split(block)
+        if is_cell:
+            parts = parts[:-1]  # what follows the last sentence end is a label, not a sentence
+        for sentence in parts:
+            sentence = sentence.strip()
+            if len(sentence) >= 12:
+                counts[sentence] = counts.get(sentence, 0) + 1
+    offenders = {s: n for s, n in counts.items() if n > 2}
+    print("\n".join(f"{n}× {s}" for s, n in sorted(offenders.items(), key=lambda x: -x[1])))
+    assert offenders == {}
+
+
+def test_the_pace_of_tertiary_value_added_is_stated_in_both_editions(browser, built_report):
+    """Real data: 563.51 (2020) → 704.11 (2023) is 7.7% a year against the 8.6% the 830 亿元 target needs; the
+    English edition counts in billions and never writes "(CNY 100 million)"."""
+    zh = built_report.read_text(encoding="utf-8")
+    en = built_report.with_name("mid_term_evaluation.en.html").read_text(encoding="utf-8")
+    assert "2020–2023 年年均增长 7.7%，低于实现目标所需的 8.6%" in zh
+    assert "grew 7.7% a year in 2020–2023, below the 8.6% the target needs" in en
+    assert "(CNY 100 million)" not in en and "CNY 70.41" not in en
+    page, *_ = open_page(browser, built_report.with_name("mid_term_evaluation.en.html"))
+    row = results_rows(page)[0]
+    assert row[2] == "CNY billion" and row[6].startswith("70.41 (2023)")  # 704.11 亿元 in billions
     page.close()
 
 
@@ -114,9 +186,9 @@ def test_text_from_data_is_escaped(browser, tmp_path):
 
     evil = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
     table = {"kind": "table", "number": 1, "title": evil, "columns": ["来源"], "rows": [[evil]], "citations": []}
-    context = {"lang": "zh", "title": "标题", "intro": evil, "toc_title": "目录", "caption_sources": "来源：", "separator": "；",
-               "sections": [{"anchor": "a", "heading": "章节", "blocks": [table, {"kind": "paragraph", "text": evil},
-                                                                       {"kind": "list", "items": [evil]}]}]}
+    context = {"lang": "zh", "title": "标题", "meta": [evil], "toc_title": "目录", "caption_sources": "来源：", "separator": "；",
+               "sections": [{"anchor": "a", "heading": "章节", "annex": False, "blocks": [
+                   table, {"kind": "paragraph", "text": evil}, {"kind": "list", "items": [evil]}]}]}
     page_html = report.render_report(context, tmp_path)
     path = tmp_path / "escaped.html"
     path.write_text(f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><body>{page_html}</body></html>', encoding="utf-8")
@@ -149,7 +221,7 @@ def test_final_report_is_offline_and_names_every_target(browser, built_copy, nam
     rows = page.eval_on_selector_all("tbody tr[data-target-id]", "trs => trs.map(tr => tr.dataset.status)")
     assert len(rows) == 19 and set(rows) <= {"completed", "basically_completed", "not_completed", "no_data"}
     text = page.inner_text("body")
-    assert ("终期评估" in text and "无数据" in text) if language == "zh" else ("Final evaluation" in text and "no data" in text)
+    assert ("终期评估" in text and "暂缺数据" in text) if language == "zh" else ("Final evaluation" in text and "no data yet" in text)
     if language == "en":  # no Chinese outside the marked quotations of source titles
         visible = page.evaluate("""() => { const c = document.body.cloneNode(true);
             c.querySelectorAll('cite[lang="zh"], q[lang="zh"], a[hreflang="zh"], style, script').forEach(e => e.remove());
