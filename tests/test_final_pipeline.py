@@ -43,7 +43,9 @@ def test_final_on_todays_data_says_how_few_targets_can_be_judged(copy):
     en = copy.path("reports/final_evaluation.en.html").read_text(encoding="utf-8")
     assert "19 项目标中，目前可以评判的有 0 项" in zh and "2025 年数据尚未公布" in zh
     assert "Of the 19 targets, 0 can be judged so far" in en
-    assert re.search(r"<title>[^<]*终期评估</title>", zh) and re.search(r"<title>Final evaluation of the [^<]*</title>", en)
+    # nothing judgeable yet: the document is the framework awaiting the 2025 data, not an evaluation
+    assert re.search(r"<title>[^<]*终期评估框架（待 2025 年数据公布后更新）</title>", zh)
+    assert re.search(r"<title>Final evaluation framework for the [^<]*, to be completed when the 2025 data are published</title>", en)
     assert "基本完成" in zh and "90%" in zh                     # the threshold is stated
     assert "最新可用为 2023 年 704.11 亿元" in zh                 # the latest actual, named as such
     index = copy.path("reports/index.html").read_text(encoding="utf-8")
@@ -60,7 +62,7 @@ def test_evaluation_year_reruns_only_what_uses_it(copy):
     assert ran(result) == ["30_evaluation", "35_robustness", "90_report", "90_report.en"]  # the robustness check judges that year too
     progress = pd.read_csv(copy.path("data/processed/target_progress.csv"))
     assert set(progress["evaluation_year"]) == {2024}
-    assert "本评估使用 2024 年及以前的数据" in copy.path("reports/mid_term_evaluation.html").read_text(encoding="utf-8")
+    assert "评估使用 2024 年及以前的全年数据" in copy.path("reports/mid_term_evaluation.html").read_text(encoding="utf-8")
     assert ran(copy.make("report", "EVALUATION_YEAR=2024")) == []
     result = copy.make("report")                                 # back to the default, 2023
     assert ran(result) == ["30_evaluation", "35_robustness", "90_report", "90_report.en"]  # the robustness check judges that year too
@@ -98,6 +100,7 @@ def test_add_figure_then_final_classifies_with_no_code_change(copy):
     assert final.loc[1, "status"] == "completed" and final.loc[1, "actual_value"] == 850
     zh = copy.path("reports/final_evaluation.html").read_text(encoding="utf-8")
     assert '<tr data-status="completed" data-target-id="1">' in zh   # the exporter orders attributes
+    assert re.search(r"<title>[^<]*终期评估</title>", zh)          # one target judged: an evaluation, no longer a framework
     assert TEST_TITLE in zh                                      # the new page is cited among the sources
 
 
