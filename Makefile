@@ -195,12 +195,12 @@ final: $(VENV_STAMP) ## Build the final evaluation (终期评估, 2025): reports
 # The print stylesheet is in templates/report/report.css; Chromium writes to a temporary file first.
 pdf: $(REPORT_PDFS) ## Print both editions of both reports to PDF (reports/mid_term_evaluation.pdf, final_evaluation.pdf, + .en.pdf) with headless Chromium
 
-reports/%.pdf: reports/%.html
+# Two passes (tools/print_pdf.py): the first finds the page of every section, the second prints the
+# contents with those page numbers; the PDF is written to a temporary name and renamed.
+reports/%.pdf: reports/%.html tools/print_pdf.py
 	@command -v $(CHROMIUM) >/dev/null || { echo "make pdf needs Chromium: run make browser (Debian package chromium)" >&2; exit 1; }
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
-	  --no-first-run --user-data-dir="$$tmp/profile" --no-pdf-header-footer --print-to-pdf="$$tmp/out.pdf" \
-	  "file://$(CURDIR)/$<" 2>/dev/null && test -s "$$tmp/out.pdf" && mv "$$tmp/out.pdf" $@ && echo "✔ $@"
+	@command -v pdfinfo >/dev/null || { echo "make pdf needs pdfinfo: run make browser (Debian package poppler-utils)" >&2; exit 1; }
+	@$(PYTHON) tools/print_pdf.py $(CHROMIUM) $< $@
 
 # Make must never delete a target itself: the runner writes each output to a temporary file and
 # renames it, so a failed or interrupted recipe cannot leave a target that looks up to date. (With
