@@ -135,11 +135,13 @@ def caveat_marks(w: Writer, data: ReportData, target_id, part: str) -> Markup:
 
 # --------------------------------------------------------------------------- 附件 1 增长情景
 def _scenario_notes(w: Writer, summary: dict) -> Markup:
-    """The scenario's reasons (catalogue messages stored beside the English notes) in the reader's language."""
+    """The scenario's reasons (catalogue messages stored beside the English notes) as numbered notes in the
+    reader's language: the table shows their marks, the notes under it their words (a wide prose column
+    would not fit the printed page)."""
     parts = words.from_json(summary.get("note_messages"))
     if not is_missing(summary.get("trend_method")):
         parts += words.from_json(summary.get("damped_fallback_message"))
-    return w.join([w.render(m) for m in parts], "list.semicolon") if parts else Markup("—")
+    return Markup("").join(w.note(w.render(m)) for m in parts)
 
 
 def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
@@ -155,7 +157,7 @@ def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
         unit = s["unit"]
         pace = Markup("—") if is_missing(s.get("pace_rate")) else w.t("scenarios.pace_cell", rate=fmt_pct(s["pace_rate"]),
                                                                        start=int(s["pace_start_year"]), end=int(s["pace_end_year"]))
-        notes = Markup("{}{}").format(_scenario_notes(w, s), caveat_marks(w, data, scenario_target.get(ind), "trend"))
+        notes = Markup("{}{}").format(_scenario_notes(w, s), caveat_marks(w, data, scenario_target.get(ind), "trend")) or Markup("—")
         rows.append([labels.indicator(ind, w.lang), table_unit(unit, w.lang),
                      w.t("scenarios.latest", value=table_number(s["latest_value"], unit, w.lang), year=fmt_year(s["latest_year"])),
                      table_number(s["target"], unit, w.lang, decimals_of(s["target"])), fmt_pct(s["stated_rate"]), pace,
@@ -167,6 +169,7 @@ def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
             "interval", "probability", "stress", "notes"]
     blocks.append(table_block(w, w.t("scenarios.table_caption", year=target_year),
                               [w.t(f"col.{c}", level=fmt_pct(data.level, 0), year=target_year) for c in cols], rows, all_sources))
+    blocks += w.flush_notes()  # the reasons right under the table they explain
     for ind in TOURISM:
         if ind in sums:
             blocks += _tourism_detail(w, data, ind, target_year)

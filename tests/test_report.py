@@ -249,3 +249,23 @@ def test_in_print_every_table_fits_the_page_and_no_row_runs_over_a_page(browser,
     too_wide = [(i, round(w)) for i, w, _ in tables if w > width + 1]
     too_tall = [(i, round(h)) for i, _, h in tables if h > height]
     assert too_wide == [] and too_tall == [], (too_wide, too_tall)
+
+
+@pytest.mark.parametrize("name", ["mid_term_evaluation.html", "mid_term_evaluation.en.html", "final_evaluation.html",
+                                  "final_evaluation.en.html"])
+def test_in_print_text_is_at_least_10_pt_tables_8_pt_and_the_results_table_fits_a_page(browser, built_report, name):
+    """Tables printed at 6.5 pt could not be read at arm's length: in print body text is at least 10 pt,
+    every table cell at least 8 pt, and the results table fits one A4 page."""
+    width, height = A4_CONTENT_PX
+    page, *_ = open_page(browser, built_report.with_name(name), width=width)
+    page.emulate_media(media="print")
+    sizes = page.evaluate("""() => ({
+        cells: Math.min(...[...document.querySelectorAll('.report td, .report th')].map(e => parseFloat(getComputedStyle(e).fontSize))),
+        body: Math.min(...[...document.querySelectorAll('.report section > p, .report .lede p, .report ol.findings > li')]
+                            .map(e => parseFloat(getComputedStyle(e).fontSize))),
+        results: (() => { const t = document.querySelector('figure.results'); return t ? t.getBoundingClientRect().height : 0; })(),
+    })""")
+    page.close()
+    pt = 96 / 72  # CSS pixels per point
+    assert sizes["cells"] >= 8 * pt - 0.01 and sizes["body"] >= 10 * pt - 0.01, sizes
+    assert sizes["results"] <= height, sizes

@@ -416,8 +416,9 @@ def test_a_list_of_years_in_a_stored_note_is_joined_in_the_readers_language(data
     note = words.to_json([words.Message("reason.damped_gaps", years=[2015, 2018, 2020])])
     data.summaries["tertiary_value_added"]["damped_fallback_message"] = note
 
-    def cells(context):
-        return [_text(c) for s in context["sections"] for b in s["blocks"] if b.get("kind") == "table" for row in b["rows"] for c in row]
+    def cells(context):  # table cells and the numbered notes under the tables
+        return [_text(c) for s in context["sections"] for b in s["blocks"] if b.get("kind") == "table" for row in b["rows"] for c in row] \
+            + [_text(n["text"]) for s in context["sections"] for b in s["blocks"] if b.get("kind") == "notes" for n in b["items"]]
 
     assert any("（2015、2018、2020 年之后有缺口）" in c for c in cells(build_context(data, "zh")))
     assert any("(gap after 2015, 2018, 2020)" in c for c in cells(build_context(data, "en")))
