@@ -241,9 +241,6 @@ def _findings(w: Writer, data: ReportData, base_year: int, target_year: int) -> 
 
 
 # --------------------------------------------------------------------------- 2020 comparison
-COMPARISON_FIGURES = ("tertiary_value_added", "tertiary_share", "retail", "trade")
-
-
 def _comparison(w: Writer, data: ReportData) -> list[dict]:
     cmp, checks = data.comparison, data.checks
     year = int(cmp["year"].iloc[0])
@@ -266,9 +263,8 @@ def _comparison(w: Writer, data: ReportData) -> list[dict]:
     region_list = w.t("list.and", head=w.join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
     blocks.append(table_block(w, w.t("comparison.table_caption", year=year, regions=region_list),
                          [w.t("col.indicator"), w.t("col.unit")] + [w.region(c) for c in regions], rows, plan_sources))
-    for name in COMPARISON_FIGURES:
-        blocks.append(figure_block(w, f"comparison_{year}_{name}.png",
-                              w.t("figure.comparison_title", year=year, subject=w.t(f"figure.comparison.{name}")), plan_sources))
+    # issue 20: one small-multiples figure (notebooks/02_compare_2020.py) instead of four charts
+    blocks.append(figure_block(w, f"comparison_{year}.svg", w.t("figure.comparison_caption", year=year, regions=region_list), plan_sources))
     rounding = int((checks["verdict"] == "rounding").sum())
     blocks.append(paragraph_block(w.t("comparison.checks", n=rounding)))
     check_rows = [[w.region(r.region_code), _check_name(w, r.check), fmt_number(r.expected), fmt_number(r.recomputed),
@@ -309,9 +305,10 @@ def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
         for u in used:
             w.numbers.setdefault(u["source"], set()).add(f"{labels.indicator(ind, w.lang)} {u['year']}")
         all_sources += sources
-        blocks.append(figure_block(w, f"scenario_{ind}.png", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang),
-                                                             year=int(s["target_year"])), sources))
-        if control := rate_control.block(s, w.lang):  # the reader's own rate, under the chart
+        chart = figure_block(w, f"scenario_{ind}.svg", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang),
+                                                           year=int(s["target_year"])), sources)
+        blocks.append(chart)
+        if control := rate_control.block(s, w.lang, chart):  # the reader's own rate, under the chart and drawn on it (issue 20)
             blocks.append(control)
         unit = s["unit"]
         rows.append([labels.indicator(ind, w.lang), w.unit(unit),
@@ -342,7 +339,7 @@ def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
         src = [u["source"] for u in series_sources(sums.get(ind, {}).get("series_sources"))] + [PLAN]
         blocks.append(table_block(w, w.t("readings.caption", indicator=labels.indicator(ind, w.lang)),
                              [w.t(f"col.{c}") for c in ("reading", "target", "known_years", "missing_years", "implies")], shown, src))
-    blocks.append(figure_block(w, "sweep_required_vs_achievable.png", w.t("scenarios.sweep_caption", year=target_year), all_sources))
+    blocks.append(figure_block(w, "sweep_required_vs_achievable.svg", w.t("scenarios.sweep_caption", year=target_year), all_sources))
     blocks.append(paragraph_block(w.t("scenarios.backtest_intro", cutoff=_backtest_cutoff(data.backtest))))
     bt_rows = []
     for r in data.backtest.itertuples():
@@ -404,6 +401,9 @@ def _scoreboard(w: Writer, data: ReportData) -> list[dict]:
     headers = [w.t(f"col.{c}") for c in cols]
     headers.insert(cols.index("status") + 1, w.t("trust.column.trust"))
     blocks = [paragraph_block(w.t("scoreboard.intro", year=data.evaluation_year, counts=_status_counts(w, prog))),
+              # issue 20: 完成进度 against 序时进度 (notebooks/30_evaluation.py); placed here for now, the lead places it
+              figure_block(w, "target_progress.svg", w.t("figure.progress_caption", year=data.evaluation_year,
+                                                         n=int((prog["status"] == "no_data").sum())), sources),
               table_block(w, w.t("scoreboard.caption", n=len(prog)), headers, rows, sources)]
     lagging = prog[prog["status"] == "lagging"].sort_values("target_id")
     if len(lagging):

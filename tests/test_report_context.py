@@ -5,6 +5,7 @@ and the English notes of the analysis tables are all known to the catalogue.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -145,11 +146,12 @@ def test_share_finding_follows_the_data_not_a_typed_story(data):
 def test_every_fact_is_from_the_tables_and_missing_is_a_dash(data):
     zh = build_context(data, "zh")
     assert _finding(zh, "项目标：").startswith("2023 年，规划表 2 的 3 项目标：0 项提前实现、0 项快于预期、1 项基本符合预期、1 项滞后、1 项无数据")
-    scoreboard = next(s for s in zh["sections"] if s["anchor"] == "scoreboard")["blocks"][1]
+    scoreboard = next(b for b in next(s for s in zh["sections"] if s["anchor"] == "scoreboard")["blocks"] if b["kind"] == "table")
     tourism = next(r for r in scoreboard["rows"] if r[0] == 7)
     assert str(tourism[5]) == "—" and str(tourism[6]) == "—"  # no latest value, no achieved share
     assert "所需数据：旅游接待人数 2020 年基期值（规划未给出），口径须与 2021–2023 年数据一致" in Markup(tourism[-1]).striptags()
-    en = next(s for s in build_context(data, "en")["sections"] if s["anchor"] == "scoreboard")["blocks"][1]
+    en = next(b for b in next(s for s in build_context(data, "en")["sections"] if s["anchor"] == "scoreboard")["blocks"]
+              if b["kind"] == "table")
     assert "data needed: Tourist visits for 2020 (the plan states no 2020 value)" in Markup(en["rows"][2][-1]).striptags()
 
 
@@ -250,13 +252,20 @@ def _scenario_blocks(context) -> list[dict]:
     return next(s for s in context["sections"] if s["anchor"] == "scenarios")["blocks"]
 
 
+#: the axes' frame a stand-in figure carries (analysis.style.axes_frame): 2014.5–2025.5 across 50–550 pt, 300–1000 up 300–0 pt
+STAND_IN_FRAME = {"width": 576.0, "height": 324.0, "x": [2014.5, 2025.5, 50.0, 550.0], "y": [300.0, 1000.0, 300.0, 0.0],
+                  "clip": [50.0, 0.0, 500.0, 300.0]}
+
+
 def _render(context, figures_dir) -> str:
-    """The report page from ``context``, each figure a stand-in file (only the markup is checked)."""
+    """The report page from ``context``, each figure a stand-in SVG carrying an axes' frame (only the markup is checked)."""
     from analysis import report
 
     (figures_dir / context["lang"]).mkdir(exist_ok=True)
     for b in (b for s in context["sections"] for b in s["blocks"] if b["kind"] == "figure"):
-        (figures_dir / context["lang"] / b["file"]).write_bytes(b"\x89PNG")
+        (figures_dir / context["lang"] / b["file"]).write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg"><metadata><dc:description>{json.dumps(STAND_IN_FRAME)}</dc:description>'
+            "</metadata></svg>", encoding="utf-8")
     return report.render_report(context, figures_dir)
 
 
@@ -270,15 +279,23 @@ def test_a_rate_control_sits_under_the_scenario_chart(data, tmp_path, language, 
     from analysis import growth, rate_control
 
     blocks = _scenario_blocks(build_context(data, language))
-    chart = next(i for i, b in enumerate(blocks) if b["kind"] == "figure" and b["file"] == "scenario_tertiary_value_added.png")
+    chart = next(i for i, b in enumerate(blocks) if b["kind"] == "figure" and b["file"] == "scenario_tertiary_value_added.svg")
     control = blocks[chart + 1]
     assert control["kind"] == "rate_control" and [b["kind"] for b in blocks].count("rate_control") == 1
     assert control["rate"] == "8.0%" and control["text"] == sentence
     assert round(float(growth.plan_path(704.11, 2023, 0.08, 2025)["value"].iloc[-1]), 2) == 821.27
     assert control["label"] == rate_control.words.text("rate_control.label", language, year=2025)
+    # the control draws on its chart: the figure block carries the overlay, the control names the figure
+    anchor = f"figure-{blocks[chart]['number']}"
+    assert blocks[chart]["rate_path"] is True and control["chart"] == {"anchor": anchor, "file": "scenario_tertiary_value_added.svg"}
     page = _render(build_context(data, language), tmp_path)
     assert page.count("<script>") == 1 and rate_control.script() in page
-    assert page.count('<div class="rate-control" hidden>') == 1 and f"<output>{sentence}</output>" in page
+    assert page.count(f'<div class="rate-control" data-figure="{anchor}" hidden>') == 1 and f"<output>{sentence}</output>" in page
+    figure = re.search(rf'<figure class="report-figure" id="{anchor}">.*?</figure>', page, re.S).group(0)
+    assert '<div class="rate-path" hidden><svg viewBox="0 0 576.0 324.0"' in figure and '<polyline points=""' in figure
+    # the embedded path of the plan's 8 %: 704.11 (2023) → 760.44 → 821.27 (2025), placed with the figure's frame
+    embedded = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
+    assert embedded["paths"][control["start"]] == "436.4,126.8 481.8,102.7 527.3,76.6"
 
 
 def test_no_control_without_a_latest_actual_and_then_no_script(data, tmp_path):
