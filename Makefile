@@ -46,16 +46,17 @@ COMPARISON := data/processed/bureau_comparison_2020.csv
 COMPARISON_CHECKS := data/processed/bureau_comparison_2020_checks.csv
 # Figures are drawn once per report language: figures/zh/…, figures/en/….
 LANGUAGES := zh en
-COMPARISON_FIGURES := $(foreach l,$(LANGUAGES),$(foreach f,tertiary_value_added tertiary_share retail trade,figures/$(l)/comparison_2020_$(f).png))
+# Figures are SVG (text kept as text): one small-multiples comparison, a chart per scenario, the sweep, the progress chart.
+COMPARISON_FIGURES := $(LANGUAGES:%=figures/%/comparison_2020.svg)
 RAW_BULLETINS := data/raw/changji_bulletins.csv data/raw/urumqi_xinjiang_bulletins.csv data/raw/plan_text_observations.csv
 TRUST_RULES := data/raw/observation_rules.yml data/raw/data_notes.md
 OBSERVATIONS := data/processed/observations.csv data/processed/observations_unused.csv data/processed/plan_targets.csv
 SCENARIO_IDS := tertiary_value_added retail_sales_total tourism_visits tourism_revenue
 SCENARIO_SUMMARIES := $(SCENARIO_IDS:%=data/processed/scenario_summary_%.csv)
 SCENARIO_OUTPUTS := $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) \
-  $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(foreach l,$(LANGUAGES),$(SCENARIO_IDS:%=figures/$(l)/scenario_%.png))
-OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv $(LANGUAGES:%=figures/%/sweep_required_vs_achievable.png)
-EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv
+  $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) $(foreach l,$(LANGUAGES),$(SCENARIO_IDS:%=figures/$(l)/scenario_%.svg))
+OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backtest.csv $(LANGUAGES:%=figures/%/sweep_required_vs_achievable.svg)
+EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv $(LANGUAGES:%=figures/%/target_progress.svg)
 FINAL_PARAMS := params/final_evaluation.yaml
 SCENARIO_PARAMS := $(SCENARIO_IDS:%=params/scenario_%.yaml)
 FINAL_TABLES := data/processed/final_evaluation.csv data/processed/final_forecast_check.csv data/processed/final_scoreboard.csv
@@ -103,7 +104,7 @@ $(OBSERVATIONS) $(EXECUTED)/10_clean_observations.ipynb &: notebooks/10_clean_ob
 
 # One run of the scenario notebook per params/scenario_<indicator>.yaml (a pattern rule with
 # several targets: one recipe run makes all of them).
-data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/processed/target_readings_%.csv figures/zh/scenario_%.png figures/en/scenario_%.png $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
+data/processed/scenarios_%.csv data/processed/scenario_summary_%.csv data/processed/target_readings_%.csv figures/zh/scenario_%.svg figures/en/scenario_%.svg $(EXECUTED)/20_scenario_%.ipynb: notebooks/20_scenario.py params/scenario_%.yaml $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/20_scenario_$*.ipynb -f params/scenario_$*.yaml
 
 $(OVERVIEW) $(EXECUTED)/21_scenario_overview.ipynb &: notebooks/21_scenario_overview.py $(SCENARIO_SUMMARIES) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)

@@ -56,6 +56,7 @@ __all__ = [
     "probability_of_reaching",
     "required_growth",
     "stress_path",
+    "sweep_grid",
     "sweep_required_vs_achievable",
 ]
 
@@ -73,7 +74,8 @@ DEFAULT_HORIZON_YEARS: int = 5
 DEFAULT_LEVEL: float = 0.80
 #: Simulated paths for the damped trend; 2000 keeps the 10 %/90 % quantiles stable to ~1 %.
 DEFAULT_N_SIMS: int = 2000
-#: Rate grid of the required-vs-achievable sweep: 4 % to 12 % in 0.5 pp steps.
+#: Rate grid of the required-vs-achievable sweep: 4 % to 12 % in 0.5 pp steps (each
+#: indicator's grid continues past its required rate: :func:`sweep_grid`).
 DEFAULT_SWEEP_RATES: np.ndarray = np.arange(0.04, 0.1201, 0.005)
 
 # Relative tolerance for "value reaches target": a path grown at exactly the required rate
@@ -266,9 +268,10 @@ def sweep_required_vs_achievable(
     indicators: Mapping[str, tuple[float, int, float, int]],
     rates: Sequence[float] | np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Which constant growth rates reach each indicator's target, for a grid of rates.
+    """Which constant growth rates reach each indicator's target, for a grid of rates that reaches
+    past each indicator's required rate.
 
-    Pure numpy/pandas and vectorised over indicators × rates (no model fitting).
+    Pure numpy/pandas and vectorised over rates (no model fitting).
 
     Parameters
     ----------
@@ -277,7 +280,9 @@ def sweep_required_vs_achievable(
         indicator's own unit (> 0) and integer calendar years, ``target_year > latest_year``.
     rates : array_like of float, optional
         Growth rates as fractions per year (each > -1). Default :data:`DEFAULT_SWEEP_RATES`
-        (4 % to 12 % in 0.5 pp steps).
+        (4 % to 12 % in 0.5 pp steps). Each indicator's grid is these rates continued in their
+        last step until it passes the indicator's required rate by one step
+        (:func:`sweep_grid`), so the sweep always shows where the target is reached.
 
     Returns
     -------
@@ -301,7 +306,7 @@ def sweep_required_vs_achievable(
         raise ValueError("indicators must contain at least one "
                          "{indicator_id: (latest_value, latest_year, target, target_year)} entry")
 
-    ids, latest, horizon, target = [], [], [], []
+    parts = []
     for key, spec in indicators.items():
         try:
             latest_value, latest_year, target_value, target_year = spec
@@ -313,24 +318,32 @@ def sweep_required_vs_achievable(
         if target_year <= latest_year:
             raise ValueError(f"indicator {key!r}: target_year ({target_year}) must be after "
                              f"latest_year ({latest_year})")
-        ids.append(str(key))
-        latest.append(_check_positive(latest_value, f"{key}: latest_value"))
-        target.append(_check_positive(target_value, f"{key}: target"))
-        horizon.append(target_year - latest_year)
+        latest = _check_positive(latest_value, f"{key}: latest_value")
+        target = _check_positive(target_value, f"{key}: target")
+        horizon = target_year - latest_year
+        required = (target / latest) ** (1.0 / horizon) - 1.0
+        own = sweep_grid(grid, required)
+        value = latest * (1.0 + own) ** horizon
+        parts.append(pd.DataFrame({"indicator_id": str(key), "rate": own, "value_at_target_year": value,
+                                   "reaches_target": value >= target * (1.0 - _REACH_RTOL), "required_rate": required}))
+    return pd.concat(parts, ignore_index=True)
 
-    latest_a = np.asarray(latest)[:, None]
-    target_a = np.asarray(target)[:, None]
-    horizon_a = np.asarray(horizon, dtype=float)[:, None]
-    value = latest_a * (1.0 + grid[None, :]) ** horizon_a             # (indicators, rates)
-    required = (target_a / latest_a) ** (1.0 / horizon_a) - 1.0       # (indicators, 1)
-    n_ind, n_rate = value.shape
-    return pd.DataFrame({
-        "indicator_id": np.repeat(np.asarray(ids, dtype=object), n_rate),
-        "rate": np.tile(grid, n_ind),
-        "value_at_target_year": value.ravel(),
-        "reaches_target": (value >= target_a * (1.0 - _REACH_RTOL)).ravel(),
-        "required_rate": np.repeat(required[:, 0], n_rate),
-    })
+
+def sweep_grid(rates: np.ndarray, required_rate: float) -> np.ndarray:
+    """``rates`` (ascending fractions per year) continued in their last step until the last rate
+    passes ``required_rate``; unchanged when they already do, or when a single rate gives no step.
+
+    >>> sweep_grid(np.array([0.04, 0.05, 0.06]), 0.081).round(3).tolist()
+    [0.04, 0.05, 0.06, 0.07, 0.08, 0.09]
+    >>> sweep_grid(np.array([0.04, 0.05, 0.06]), 0.05).round(3).tolist()
+    [0.04, 0.05, 0.06]
+    """
+    rates = np.asarray(rates, dtype=float)
+    if rates.size < 2 or not math.isfinite(required_rate) or rates[-1] > required_rate:
+        return rates
+    step = rates[-1] - rates[-2]
+    more = math.floor(round((required_rate - rates[-1]) / step, 9)) + 1  # the first rate strictly past it
+    return np.concatenate([rates, rates[-1] + step * np.arange(1, more + 1)])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,9 +1,20 @@
 """Render the report context (:mod:`analysis.report_context`) through the Jinja2 templates in
-``templates/report/`` into one self-contained HTML fragment: figures embedded as data URIs,
-the report's stylesheet (screen and A4 print) inlined, every value HTML-escaped."""
+``templates/report/`` into one self-contained HTML fragment: figures (SVG) embedded as data URIs,
+the report's stylesheet (screen and A4 print) inlined, every value HTML-escaped.
+
+A figure is an ``<img>`` of a ``data:image/svg+xml`` URI rather than inline ``<svg>``: an image
+keeps matplotlib's ``<style>`` element and ``style`` attributes inside the picture, where the
+page's Content-Security-Policy (:mod:`analysis.csp`, ``img-src data:``) does not need to hash
+them, and its CSS cannot reach the page. A scenario chart with a rate control also gets a small
+inline SVG over the image, with presentation attributes only, on which the control's script draws
+the chosen rate's path; its points are placed with the axes' frame the figure carries
+(:func:`figure_frame`, written by :func:`analysis.style.save_figure`)."""
 from __future__ import annotations
 
 import base64
+import html
+import json
+import re
 import subprocess
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -25,12 +36,30 @@ def _environment() -> jinja2.Environment:
 
 
 def data_uri(path: str | Path) -> str:
-    """A PNG file as a ``data:`` URI (the report needs no other file)."""
-    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    """An SVG figure as a ``data:`` URI (the report needs no other file); any other kind is refused:
+    every figure of the report is vector."""
+    path = Path(path)
+    if path.suffix.lower() != ".svg":
+        raise ValueError(f"{path}: the report embeds SVG figures only (a raster figure would print blurred)")
+    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-class _TemplateContext(dict):
-    """The context as the templates see it, with ``image(name)``: a figure of the report's language."""
+_DESCRIPTION = re.compile(rb"<dc:description>([^<]*)</dc:description>")
+
+
+def figure_frame(path: str | Path) -> dict:
+    """The axes' frame an SVG figure carries in its ``<dc:description>``
+    (:func:`analysis.style.axes_frame`); a figure without one raises ValueError naming the file."""
+    found = _DESCRIPTION.search(Path(path).read_bytes())
+    if found is None:
+        raise ValueError(f"{path}: no axes frame in the figure (draw it with style.save_figure(..., frame_of=ax))")
+    return json.loads(html.unescape(found.group(1).decode("utf-8")))
+
+
+class TemplateContext(dict):
+    """The context as the templates see it, with ``image(name)`` (a figure of the report's language),
+    ``rate_overlay(block)`` (the SVG over a chart with a rate control) and ``control_json(block)``
+    (a rate control's data, its paths placed on its chart)."""
 
     def __init__(self, context: dict, figure_dir: Path):
         super().__init__(context)
@@ -39,12 +68,22 @@ class _TemplateContext(dict):
     def image(self, name: str) -> str:
         return data_uri(self.figure_dir / name)
 
+    def rate_overlay(self, figure: dict) -> Markup:
+        return rate_control.overlay(f"figure-{figure['number']}", figure_frame(self.figure_dir / figure["file"]))
+
+    def control_json(self, control: dict) -> Markup:
+        chart = control.get("chart")
+        frame = figure_frame(self.figure_dir / chart["file"]) if chart else None
+        return Markup(rate_control.control_json(control["data"], frame))
+
 
 def render_report(context: dict, figures_dir: str | Path) -> str:
     """The report as HTML: ``context`` from :func:`analysis.report_context.build_context`, the
     figures of its language read from ``figures_dir/<language>/``."""
-    ctx = _TemplateContext(context, Path(figures_dir) / context["lang"])
-    css = (REPORT_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    ctx = TemplateContext(context, Path(figures_dir) / context["lang"])
+    # the project's own stylesheet, inlined as it is: escaped, its child combinators (`>`) became `&gt;` and
+    # every rule holding one was dropped by the browser (a closing `</style>` in it would be refused by the test)
+    css = Markup((REPORT_TEMPLATES / "report.css").read_text(encoding="utf-8"))
     return _environment().get_template("report.html.j2").render(**context, ctx=ctx, css=css, script=_script(context))
 
 

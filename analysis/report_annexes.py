@@ -51,7 +51,6 @@ TOURISM = ("tourism_visits", "tourism_revenue")
 #: the annexes in order: anchor → number (附件 1 …)
 ANNEXES = ("scenarios", "comparison", "audit", "robustness", "backtest", "gaps", "methods", "sources", "stamp")
 ANNEX_NUMBERS = {a: i for i, a in enumerate(ANNEXES, start=1)}
-COMPARISON_FIGURES = ("tertiary_value_added", "tertiary_share", "retail", "trade")
 #: audit checks that compare a table of the plan with its text (a compact table of their own)
 _TABLE_VS_TEXT = re.compile(r"table[12]_vs_text_")
 #: backtest methods whose catalogue key is not their name
@@ -173,7 +172,7 @@ def _scenarios(w: Writer, data: ReportData, target_year: int) -> list[dict]:
     for ind in TOURISM:
         if ind in sums:
             blocks += _tourism_detail(w, data, ind, target_year)
-    blocks.append(figure_block(w, "sweep_required_vs_achievable.png", w.t("scenarios.sweep_caption", year=target_year), all_sources))
+    blocks.append(figure_block(w, "sweep_required_vs_achievable.svg", w.t("scenarios.sweep_caption", year=target_year), all_sources))
     return blocks
 
 
@@ -181,9 +180,10 @@ def _tourism_detail(w: Writer, data: ReportData, ind: str, target_year: int) -> 
     """A tourism indicator's two readings (2025 alone or the five-year total), its chart and rate control."""
     s = data.summaries[ind]
     src = [u["source"] for u in series_sources(s.get("series_sources"))] + [PLAN]
-    blocks = [figure_block(w, f"scenario_{ind}.png", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang), year=target_year),
-                           src) | {"size": "small"}]
-    if control := rate_control.block(s, w.lang):
+    # a series with one actual point is drawn as a small chart (analysis/figures.py)
+    chart = figure_block(w, f"scenario_{ind}.svg", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang), year=target_year), src)
+    blocks = [chart]
+    if control := rate_control.block(s, w.lang, chart):
         blocks.append(control)
     r = data.readings.get(ind)
     if r is None or r.empty:
@@ -228,9 +228,8 @@ def _comparison(w: Writer, data: ReportData) -> list[dict]:
     region_list = w.t("list.and", head=w.join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
     blocks.append(table_block(w, w.t("comparison.table_caption", year=year, regions=region_list),
                               [w.t("col.indicator"), w.t("col.unit")] + names, rows, plan_sources))
-    for name in COMPARISON_FIGURES:
-        blocks.append(figure_block(w, f"comparison_{year}_{name}.png",
-                                   w.t("figure.comparison_title", year=year, subject=w.t(f"figure.comparison.{name}")), plan_sources))
+    # one small-multiples figure (notebooks/02_compare_2020.py)
+    blocks.append(figure_block(w, f"comparison_{year}.svg", w.t("figure.comparison_caption", year=year, regions=region_list), plan_sources))
     rounding = int((checks["verdict"] == "rounding").sum())
     blocks.append(paragraph_block(w.t("comparison.checks", n=rounding)))
     check_rows = []

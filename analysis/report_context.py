@@ -166,6 +166,10 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     if unknown:
         paragraphs.append(w.sentences(unknown))
     blocks = [{"kind": "lede", "paragraphs": paragraphs}]
+    # the verdict as a picture: 完成进度 of each judged target against 序时进度 (notebooks/30_evaluation.py)
+    blocks.append(figure_block(w, "target_progress.svg", w.t("figure.progress_caption", year=data.evaluation_year, judged=len(judged),
+                                                             behind=int((prog["status"] == "lagging").sum()), no_data=no_data),
+                               [PLAN] + sorted({s.strip() for v in judged["source_id"].dropna() for s in str(v).split("+")})))
     blocks.append(_results_table(w, data, target_year))
     blocks += _results_notes(w, data, base_year, target_year, elapsed, annex_no)
     return blocks
@@ -393,8 +397,9 @@ def _scenario_figure(w: Writer, ind: str, s: dict) -> list[dict]:
     caption = w.t(f"figure.scenario_takeaway.{'below' if below else 'above'}", indicator=labels.indicator(ind, w.lang),
                   start=int(s["pace_start_year"]), end=int(s["pace_end_year"]), pace=fmt_pct(s["pace_rate"]),
                   required=fmt_pct(s["required_rate"]))
-    blocks = [figure_block(w, f"scenario_{ind}.png", caption, sources)]
-    if control := rate_control.block(s, w.lang):
+    chart = figure_block(w, f"scenario_{ind}.svg", caption, sources)
+    blocks = [chart]
+    if control := rate_control.block(s, w.lang, chart):  # the reader's own rate, under the chart and drawn on it
         blocks.append(control)
     return blocks
 

@@ -33,7 +33,7 @@ from analysis.observation_rules import Rule
 
 __all__ = [
     "VARIANTS", "QUALITY_ORDER", "TREND_RATE_TOLERANCE", "PROBABILITY_TOLERANCE", "POINT_COLUMNS", "CAVEAT_COLUMNS",
-    "ROBUSTNESS_COLUMNS", "weakest_quality", "variant_observations", "status_points", "series_points", "caveats",
+    "ROBUSTNESS_COLUMNS", "weakest_quality", "variant_observations", "status_points", "series_points", "series_breaks", "caveats",
     "robustness", "trust_counts",
 ]
 
@@ -165,6 +165,37 @@ def _years(points: pd.DataFrame, mask) -> str:
     return ",".join(str(y) for y in sorted(set(int(y) for y in points.loc[mask, "year"])))
 
 
+def _vintages(points: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Masks of the points from before, after and not stated relative to the 2018 census revision."""
+    v = points["vintage"]
+    return v == "pre_2018_census", v == "post_2018_census", v == "not_stated"
+
+
+def _coverages(points: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Masks of the points that include, exclude and do not say whether they include the XPCC 6th Division."""
+    c = points["coverage_xpcc6"]
+    return c == "yes", c == "no", c == "not_stated"
+
+
+def series_breaks(observations: pd.DataFrame, region_code: str, indicator_id: str) -> dict[str, list[int]]:
+    """The years a chart of one annual series marks where its basis changes (the observation rules'
+    ``vintage`` and ``coverage_xpcc6``, as :func:`caveats` reads them).
+
+    ``pre_census``: the figures from before the 2018 economic-census revision, when the series also
+    has revised ones (a vintage break); ``xpcc``: the figures that include the XPCC 6th Division
+    (五家渠市), when other figures of the series exclude it or do not say. A list is empty when the
+    series does not change that basis or nothing is stated; a "not stated" figure is never marked.
+    """
+    points = series_points(observations, region_code, indicator_id)
+    pre, post, _ = _vintages(points)
+    yes, no, c_unknown = _coverages(points)
+
+    def years(mask) -> list[int]:
+        return sorted({int(y) for y in points.loc[mask, "year"]})
+    return {"pre_census": years(pre) if pre.any() and post.any() else [],
+            "xpcc": years(yes) if yes.any() and (no | c_unknown).any() else []}
+
+
 def caveats(points: pd.DataFrame, observations: pd.DataFrame, region_code: str, evaluation_year: int) -> list[dict]:
     """The caveats that apply to a set of points (one dict per caveat: ``caveat``, ``years``, ``detail``).
 
@@ -184,13 +215,12 @@ def caveats(points: pd.DataFrame, observations: pd.DataFrame, region_code: str, 
     out: list[dict] = []
     if points.empty:
         return out
-    v, c = points["vintage"], points["coverage_xpcc6"]
-    pre, post, unknown = v == "pre_2018_census", v == "post_2018_census", v == "not_stated"
+    pre, post, unknown = _vintages(points)
     if pre.any() and post.any():
         out.append({"caveat": "vintage_break", "years": _years(points, pre), "detail": _years(points, post)})
     if (pre.any() or post.any()) and unknown.any():
         out.append({"caveat": "vintage_not_stated", "years": _years(points, unknown), "detail": ""})
-    yes, no, c_unknown = c == "yes", c == "no", c == "not_stated"
+    yes, no, c_unknown = _coverages(points)
     if yes.any() and no.any():
         out.append({"caveat": "coverage_differs", "years": _years(points, yes), "detail": _years(points, no)})
     elif (yes.any() or no.any()) and c_unknown.any():

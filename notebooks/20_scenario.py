@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import catalogue, figures, files, labels, observations, paths, report_format, scenarios, style, trust_words, words
+from analysis import catalogue, figures, files, labels, observations, paths, report_format, scenarios, style, trust, trust_words, words
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -69,7 +69,6 @@ series = observations.annual_series(obs, region_code, indicator)
 if len(series) and horizon < int(series["year"].max()):
     raise ParameterError(f"parameter 'horizon' = {horizon}: must not be before the latest actual year ({int(series['year'].max())})")
 out_dir, fig_dir = paths.resolve(output_dir), paths.resolve(figures_dir)
-style.apply_style()
 
 # %% [markdown]
 # ## 数据与情景
@@ -97,10 +96,13 @@ if plan["may_be_five_year_total"]:
 files.write_csv(table, out_dir / f"scenarios_{indicator}.csv")
 files.write_csv(pd.DataFrame([summary]), out_dir / f"scenario_summary_{indicator}.csv")
 files.write_csv(readings, out_dir / f"target_readings_{indicator}.csv")
+# where the series changes basis (census revision, XPCC coverage), from the observation rules: marked on the chart
+breaks = trust.series_breaks(obs, region_code, indicator)
 for language in words.LANGUAGES:  # one figure per report language: figures/zh/, figures/en/
-    fig = figures.scenario_fan_chart(table, words.text("figure.scenario_title", language, indicator=labels.indicator(indicator, language),
-                                                       year=horizon), unit, language, level=float(level))
-    style.save_figure(fig, fig_dir / language / f"scenario_{indicator}.png")
+    style.apply_style(language)  # the fonts of the figure's language (analysis/style.py)
+    # no title: the report's caption says what the chart shows; the axes' frame goes into the SVG for the report's rate control
+    fig = figures.scenario_fan_chart(table, None, unit, language, level=float(level), breaks=breaks)
+    style.save_figure(fig, fig_dir / language / f"scenario_{indicator}.svg", frame_of=fig.axes[0])
     plt.show()
     plt.close(fig)
 

@@ -26,7 +26,7 @@ output_dir = "data/processed"
 figures_dir = "figures"
 region_code = SUBJECT_REGION
 sweep_from = 0.04        # lowest rate of the sweep, fraction per year
-sweep_to = 0.12
+sweep_to = 0.12          # each indicator's rates continue in sweep_step past its required rate (growth.sweep_grid)
 sweep_step = 0.005
 backtest_cutoff = 2020
 
@@ -46,7 +46,6 @@ if not sweep_from < sweep_to or sweep_step <= 0:
     raise ParameterError(f"sweep: need sweep_from < sweep_to and sweep_step > 0, got {sweep_from}, {sweep_to}, {sweep_step}")
 check_parameter("backtest_cutoff", backtest_cutoff, int, minimum=2000, maximum=2100)
 region_code = str(region_code)
-style.apply_style()
 obs = observations.read_observations(observations_path)
 plan_targets = pd.read_csv(paths.resolve(targets_path))
 summaries = pd.concat([pd.read_csv(paths.resolve(summaries_dir) / f"scenario_summary_{i}.csv") for i in scenarios.SCENARIO_INDICATORS],
@@ -61,12 +60,13 @@ spec = {i: (s.latest_value, int(s.latest_year), s.target, int(s.target_year)) fo
         if int(s.latest_year) < int(s.target_year)}
 rates = np.arange(sweep_from, sweep_to + sweep_step / 2, sweep_step)
 sweep = growth.sweep_required_vs_achievable(spec, rates)
-print(f"sweep of {len(rates)} rates × {len(spec)} indicators")
+print("rates swept per indicator:", sweep.groupby("indicator_id", sort=False)["rate"].agg(["min", "max", "size"]).to_dict("index"))
 target_year = int(summaries["target_year"].max())
 for language in words.LANGUAGES:  # one figure per report language: figures/zh/, figures/en/
+    style.apply_style(language)  # the fonts of the figure's language (analysis/style.py)
     fig = figures.required_vs_achievable_chart(sweep, {i: s[2] for i, s in spec.items()}, summaries["trend_rate"].to_dict(),
                                                target_year, language)
-    style.save_figure(fig, paths.resolve(figures_dir) / language / "sweep_required_vs_achievable.png")
+    style.save_figure(fig, paths.resolve(figures_dir) / language / "sweep_required_vs_achievable.svg")
     plt.show()
     plt.close(fig)
 

@@ -62,10 +62,10 @@ def test_every_generated_file_a_notebook_names_is_a_make_target():
     writes or reads by default (``{…}`` for a part filled in, e.g. the indicator) must be one of them."""
     makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
     # Make spells a varying part as % (pattern rules, substitutions) or $(var)
-    make_names = {re.sub(r"%|\$\(\w+\)", "{}", n) for n in re.findall(r"[\w%$()]+\.(?:csv|png|html)", makefile)}
+    make_names = {re.sub(r"%|\$\(\w+\)", "{}", n) for n in re.findall(r"[\w%$()]+\.(?:csv|svg|html)", makefile)}
     seen = 0
     for notebook in sorted(paths.NOTEBOOKS.glob("*.py")):
-        for name in re.findall(r"\b[a-z][\w{}]*\.(?:csv|png|html)\b", notebook.read_text(encoding="utf-8")):
+        for name in re.findall(r"\b[a-z][\w{}]*\.(?:csv|svg|png|html)\b", notebook.read_text(encoding="utf-8")):
             generic = re.sub(r"\{[^}]*\}", "{}", name)
             assert any(_same_name(generic, m) for m in make_names), f"{notebook.name}: {name} is not a Makefile target"
             seen += 1

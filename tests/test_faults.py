@@ -432,18 +432,20 @@ def interrupt(proc, copy: ProjectCopy, sig: int, log: Path) -> dict:
 
 
 def check_complete(copy: ProjectCopy) -> None:
-    """Every output parses: CSV tables, PNG images, executed notebooks, HTML pages."""
+    """Every output parses: CSV tables, SVG figures, executed notebooks, HTML pages."""
+    import xml.etree.ElementTree as ET
+
     import nbformat
     import pandas as pd
-    from PIL import Image
 
     for p in sorted(copy.path("data/processed").glob("*.csv")):
         table = pd.read_csv(p)
         # a target with a single reading has a header-only readings table, by design
         assert len(table) > 0 or (p.name.startswith("target_readings_") and len(table.columns) > 0), p
-    for p in sorted(copy.path("figures").glob("*/*.png")):  # figures/zh/, figures/en/
-        with Image.open(p) as im:
-            im.verify()
+    figures = sorted(copy.path("figures").glob("*/*.svg"))  # figures/zh/, figures/en/
+    assert figures
+    for p in figures:
+        assert ET.parse(p).getroot().tag == "{http://www.w3.org/2000/svg}svg", p
     for p in sorted(copy.path("reports/notebooks").glob("*.ipynb")):
         nbformat.validate(nbformat.read(p, as_version=4))
     for p in sorted(copy.path("reports").rglob("*.html")):
@@ -591,7 +593,7 @@ def test_make_scenario_file_names_are_data_never_code(fresh_copy):
     out = copy.path("reports/scenarios") / name
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted([
         f"{name}.ipynb", f"{name}.html", "scenarios_retail_sales_total.csv", "scenario_summary_retail_sales_total.csv",
-        "target_readings_retail_sales_total.csv", "zh/scenario_retail_sales_total.png", "en/scenario_retail_sales_total.png"])
+        "target_readings_retail_sales_total.csv", "zh/scenario_retail_sales_total.svg", "en/scenario_retail_sales_total.svg"])
     assert "社零 7%" in (out / f"{name}.html").read_text(encoding="utf-8")
     after = {k: v for k, v in copy.output_hashes().items() if not k.startswith("reports/scenarios/")}
     assert after == before  # the report's own outputs are not touched

@@ -548,7 +548,9 @@ def test_sweep_shape_and_values():
     out = sweep_required_vs_achievable(INDICATORS, rates)
     assert list(out.columns) == ["indicator_id", "rate", "value_at_target_year",
                                  "reaches_target", "required_rate"]
-    assert len(out) == 30 * 4
+    # 2,800 → 4,000 in three years needs 12.6 %: that grid continues past 12 % in the same step, the others stop at 12 %
+    sizes = out.groupby("indicator_id", sort=False).size()
+    assert sizes.drop("tourist_arrivals").tolist() == [30] * 3 and sizes["tourist_arrivals"] == 33
     assert out["indicator_id"].unique().tolist() == list(INDICATORS)
     retail = out[out.indicator_id == "retail_sales_total"]
     np.testing.assert_allclose(retail["value_at_target_year"], 291.51 * (1 + rates) ** 2)
@@ -564,6 +566,23 @@ def test_sweep_counts_the_required_rate_itself_as_reaching():
     out = sweep_required_vs_achievable({"retail": (291.51, 2021, 350, 2025)}, [req, req - 1e-6])
     assert out["reaches_target"].tolist() == [True, False]
     assert out["value_at_target_year"].iloc[0] == pytest.approx(350.0)
+
+
+def test_sweep_reaches_past_each_required_rate():
+    """Tourism revenue needs 44.4 % a year (230 → 1,000 亿元, 2021 → 2025) and visits 24.0 % (4,226.64 →
+    10,000 万人次): each grid runs on in 0.5-point steps until it passes its own required rate, so the
+    sweep shows where each target is reached; tertiary value added (8.6 %) keeps the 4–12 % grid."""
+    spec = {"tertiary_value_added": (704.11, 2023, 830.0, 2025), "tourism_visits": (4226.64, 2021, 10000.0, 2025),
+            "tourism_revenue": (230.0, 2021, 1000.0, 2025)}
+    out = sweep_required_vs_achievable(spec)
+    for ind, grp in out.groupby("indicator_id"):
+        required = grp["required_rate"].iloc[0]
+        assert grp["rate"].max() > required and grp["reaches_target"].iloc[-1], ind
+        if ind.startswith("tourism"):  # extended: its last rate is the first past the required one
+            assert grp["rate"].iloc[-2] <= required and not grp["reaches_target"].iloc[-2], ind
+        np.testing.assert_allclose(np.diff(grp["rate"]), 0.005)
+    assert out.groupby("indicator_id")["rate"].max().round(3).to_dict() == {
+        "tertiary_value_added": 0.12, "tourism_visits": 0.245, "tourism_revenue": 0.445}
 
 
 def test_sweep_default_grid_and_invalid_inputs():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import jinja2
 import pandas as pd
@@ -83,7 +84,8 @@ def control_html(summary, language: str) -> str:
     """The control's markup as the report renders it (the ``rate_control`` block of blocks.html.j2)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(report.REPORT_TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    return str(env.get_template("blocks.html.j2").module.block(rate_control.block(summary, language), {}))
+    ctx = report.TemplateContext({}, Path("figures"))  # a control without a chart reads no figure
+    return str(env.get_template("blocks.html.j2").module.block(rate_control.block(summary, language), ctx))
 
 
 def page_html(controls: list[str], language: str, extra: str = "") -> str:
@@ -247,14 +249,23 @@ def test_reader_sets_a_rate_in_the_built_report_and_reads_pythons_2025_value(bro
     assert all(s.startswith("'sha256-") or s == "'unsafe-hashes'" for s in policy["style-src"])
     assert page.eval_on_selector_all("script:not([type])", "els => els.length") == 1  # once per page
     controls = page.eval_on_selector_all(".rate-control", "els => els.map(e => [e.dataset.indicator, e.hidden, "
-                                         "e.previousElementSibling.matches('figure.report-figure')])")
-    assert controls == [[i, False, True] for i in scenarios.SCENARIO_INDICATORS]  # one under each chart, shown
+                                         "e.previousElementSibling.matches('figure.report-figure'), "
+                                         "e.previousElementSibling.id === e.dataset.figure])")
+    assert controls == [[i, False, True, True] for i in scenarios.SCENARIO_INDICATORS]  # one under each chart, shown, naming it
     for indicator, s in summaries.items():
         box = page.locator(f'.rate-control[data-indicator="{indicator}"]')
         grid = [k / 1000 for k in rate_control.rate_grid(s["required_rate"])]
         assert box.locator("input").get_attribute("max") == str(len(grid) - 1)
+        chart = built_copy.path(f"figures/{language}/scenario_{indicator}.svg")
+        overlay = page.locator(f'#{box.get_attribute("data-figure")} .rate-path')
+        assert overlay.is_visible() and overlay.locator("svg").get_attribute("viewBox") == \
+            "0 0 {width} {height}".format(**report.figure_frame(chart))
+        drawn = set()
         for rate in (0.0, 0.065, 0.09, round(s["required_rate"], 3), -0.05):
             box.locator("input").fill(str(grid.index(rate)))
+            points = overlay.locator("polyline").get_attribute("points")
+            assert_path_on_chart(points, chart, s, rate)
+            drawn.add(points)
             shown_rate, sentence = box.locator(".rate-control-rate").inner_text(), box.locator("output").inner_text()
             end = float(growth.plan_path(s["latest_value"], int(s["latest_year"]), rate, int(s["target_year"]))["value"].iloc[-1])
             target = float(s["target"])
@@ -268,10 +279,35 @@ def test_reader_sets_a_rate_in_the_built_report_and_reads_pythons_2025_value(bro
                                   share=fmt_pct(end / target if end >= target else min(end / target, 0.999)),
                                   gap=fmt_number(abs(end - target)), latest_year=int(s["latest_year"]))
             assert sentence == (english_amounts(expected) if language == "en" else expected)
+        assert len(drawn) == 5  # each rate its own path
         box.locator("input").press("ArrowRight")  # the keyboard moves the rate by one step of 0.1 point
         assert box.locator(".rate-control-rate").inner_text() == fmt_pct(-0.049)
+        assert_path_on_chart(overlay.locator("polyline").get_attribute("points"), chart, s, -0.049)
     assert_quiet(page, seen)
+    page.emulate_media(media="print")  # on paper: neither the control nor its path, the static chart as drawn
+    assert page.eval_on_selector_all(".rate-control, .rate-path", "els => els.map(e => getComputedStyle(e).display)") \
+        == ["none"] * 2 * len(summaries)
     page.close()
+
+
+def assert_path_on_chart(points: str, chart: Path, summary: dict, rate: float) -> None:
+    """``points`` (a drawn ``<polyline>``) is ``growth.plan_path`` at ``rate`` from the latest actual to
+    the target year, read back through the chart's axes' frame to the precision drawn (0.05 pt either
+    way); and its first point is where matplotlib drew the latest actual (the ``actual`` markers of
+    the SVG), so the path starts on the chart's own point, not only on the frame's idea of it."""
+    frame = report.figure_frame(chart)
+    (x0, x1, px0, px1), (y0, y1, py0, py1) = frame["x"], frame["y"]
+    drawn = [tuple(map(float, p.split(","))) for p in points.split()]
+    path = growth.plan_path(float(summary["latest_value"]), int(summary["latest_year"]), rate, int(summary["target_year"]))
+    assert len(drawn) == len(path)
+    tolerance = 0.05 * 1.0001  # half the last decimal drawn, in points
+    for (px, py), (year, value) in zip(drawn, path[["year", "value"]].itertuples(index=False)):
+        assert abs(x0 + (px - px0) / (px1 - px0) * (x1 - x0) - year) <= tolerance * abs((x1 - x0) / (px1 - px0))
+        assert abs(y0 + (py - py0) / (py1 - py0) * (y1 - y0) - value) <= tolerance * abs((y1 - y0) / (py1 - py0)), (rate, year)
+    svg = chart.read_text(encoding="utf-8")
+    markers = re.findall(r'<use [^>]*x="([\d.]+)" y="([\d.]+)"', re.search(r'<g id="actual">(.*?)\n   </g>', svg, re.S).group(1))
+    last_actual = tuple(map(float, markers[-1]))
+    assert abs(drawn[0][0] - last_actual[0]) <= 0.06 and abs(drawn[0][1] - last_actual[1]) <= 0.06
 
 
 @pytest.mark.browser
@@ -288,8 +324,11 @@ def test_built_report_with_scripts_off_shows_the_static_chart_and_table_and_no_c
     assert start["texts"][start["start"]] not in text  # the control's sentence is not shown without its script
     # the scenario charts: tertiary value added and retail in the progress section, tourism and the sweep in the annex
     images = page.eval_on_selector_all(":is(section.section-progress, section.section-scenarios) figure.report-figure img",
-                                       "els => els.map(e => e.complete && e.naturalWidth > 0)")
-    assert images == [True] * (len(scenarios.SCENARIO_INDICATORS) + 1)  # four scenario charts and the sweep
+                                       "els => els.map(e => e.complete && e.naturalWidth > 0 && e.src.startsWith('data:image/svg+xml'))")
+    assert images == [True] * (len(scenarios.SCENARIO_INDICATORS) + 1)  # four scenario charts and the sweep, vector
+    # no path over the charts either: the chart reads as drawn
+    assert page.eval_on_selector_all(".rate-path", "els => els.map(e => e.hidden && e.offsetParent === null)") \
+        == [True] * len(scenarios.SCENARIO_INDICATORS)
     assert page.locator("section.section-scenarios figure.report-table").count() >= 2
     context.close()
 

@@ -5,6 +5,7 @@ and the English notes of the analysis tables are all known to the catalogue.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -140,7 +141,8 @@ def test_the_verdict_comes_first_then_problems_recommendations_and_annexes(data)
         assert all(annex for _, annex in anchors[4:]) and [a for a, _ in anchors[4:]][-2:] == ["sources", "stamp"]
         first = _section(ctx, "assessment")["blocks"]
         assert first[0]["kind"] == "lede" and re.search(r"\d", _lede(ctx))
-        assert first[1].get("role") == "results"  # the results table right after the verdict
+        assert first[1]["kind"] == "figure" and first[1]["file"] == "target_progress.svg"  # the verdict as a picture
+        assert first[2].get("role") == "results"  # then the results table
     assert str(_section(build_context(data, "zh"), "assessment")["heading"]) == "一、总体评价"
     assert str(_section(build_context(data, "en"), "problems")["heading"]) == "3. Main problems"
 
@@ -363,13 +365,20 @@ def test_a_source_without_short_names_is_cited_by_publisher_or_title_never_by_it
     assert _text(en["citation"]) == "unnamed source, 2024 (media)"  # never the id, never Chinese
 
 
+#: the axes' frame a stand-in figure carries (analysis.style.axes_frame): 2014.5–2025.5 across 50–550 pt, 300–1000 up 300–0 pt
+STAND_IN_FRAME = {"width": 576.0, "height": 324.0, "x": [2014.5, 2025.5, 50.0, 550.0], "y": [300.0, 1000.0, 300.0, 0.0],
+                  "clip": [50.0, 0.0, 500.0, 300.0]}
+
+
 def _render(context, figures_dir) -> str:
-    """The report page from ``context``, each figure a stand-in file (only the markup is checked)."""
+    """The report page from ``context``, each figure a stand-in SVG carrying an axes' frame (only the markup is checked)."""
     from analysis import report
 
     (figures_dir / context["lang"]).mkdir(exist_ok=True)
     for b in (b for s in context["sections"] for b in s["blocks"] if b["kind"] == "figure"):
-        (figures_dir / context["lang"] / b["file"]).write_bytes(b"\x89PNG")
+        (figures_dir / context["lang"] / b["file"]).write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg"><metadata><dc:description>{json.dumps(STAND_IN_FRAME)}</dc:description>'
+            "</metadata></svg>", encoding="utf-8")
     return report.render_report(context, figures_dir)
 
 
@@ -383,15 +392,23 @@ def test_a_rate_control_sits_under_the_scenario_chart(data, tmp_path, language, 
     from analysis import growth, rate_control
 
     blocks = _section(build_context(data, language), "progress")["blocks"]
-    chart = next(i for i, b in enumerate(blocks) if b["kind"] == "figure" and b["file"] == "scenario_tertiary_value_added.png")
+    chart = next(i for i, b in enumerate(blocks) if b["kind"] == "figure" and b["file"] == "scenario_tertiary_value_added.svg")
     control = blocks[chart + 1]
     assert control["kind"] == "rate_control" and [b["kind"] for b in blocks].count("rate_control") == 1
     assert control["rate"] == "8.0%" and control["text"] == sentence
     assert round(float(growth.plan_path(704.11, 2023, 0.08, 2025)["value"].iloc[-1]), 2) == 821.27
     assert control["label"] == rate_control.words.text("rate_control.label", language, year=2025)
+    # the control draws on its chart: the figure block carries the overlay, the control names the figure
+    anchor = f"figure-{blocks[chart]['number']}"
+    assert blocks[chart]["rate_path"] is True and control["chart"] == {"anchor": anchor, "file": "scenario_tertiary_value_added.svg"}
     page = _render(build_context(data, language), tmp_path)
     assert page.count("<script>") == 1 and rate_control.script() in page
-    assert page.count('<div class="rate-control"') == 1 and f"<output>{sentence}</output>" in page
+    assert page.count(f'<div class="rate-control" data-figure="{anchor}" hidden>') == 1 and f"<output>{sentence}</output>" in page
+    figure = re.search(rf'<figure class="report-figure" id="{anchor}">.*?</figure>', page, re.S).group(0)
+    assert '<div class="rate-path" hidden><svg viewBox="0 0 576.0 324.0"' in figure and '<polyline points=""' in figure
+    # the embedded path of the plan's 8 %: 704.11 (2023) → 760.44 → 821.27 (2025), placed with the figure's frame
+    embedded = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
+    assert embedded["paths"][control["start"]] == "436.4,126.8 481.8,102.7 527.3,76.6"
 
 
 def test_no_control_without_a_latest_actual_and_then_no_script(data, tmp_path):

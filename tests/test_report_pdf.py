@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 LABELS = {"zh": (r"图 ?(\d+)：", r"表 ?(\d+)："),  # Noto CJK: the space is not extracted
           "en": (r"Figure (\d+): ", r"Table (\d+): ")}
 #: edition → (file stem, language, at least this many figures and tables in its HTML)
-EDITIONS = {"zh": ("mid_term_evaluation", "zh", 9, 9), "en": ("mid_term_evaluation.en", "en", 9, 9),
+EDITIONS = {"zh": ("mid_term_evaluation", "zh", 7, 9), "en": ("mid_term_evaluation.en", "en", 7, 9),
             "final-zh": ("final_evaluation", "zh", 0, 2), "final-en": ("final_evaluation.en", "en", 0, 2)}
 
 
@@ -43,7 +43,7 @@ def test_pdf_has_the_figures_and_tables_of_the_html(pdfs, edition):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+59[45]\.\d+ x 84[12]\.\d+ pts \(A4\)", info), info
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
-    assert len(images) == n_figures  # every embedded figure is printed, once
+    assert images == []  # every figure printed as vector: no raster chart (there are no photographs or logos either)
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = re.sub(r"\s*\n\s*", "", text) if lang == "zh" else re.sub(r"\s+", " ", text)  # captions wrapped across lines
     assert {int(n) for n in re.findall(figure_label, text)} == set(range(1, n_figures + 1))

@@ -53,7 +53,7 @@ def test_make_scenario_runs_a_yaml_the_tests_never_saw(built_copy, tmp_path):
         assert summary["covid"] == "exclude" and summary["required_rate"] == pytest.approx((320 / 291.51) ** 0.5 - 1)
         html = (out / "retail_faster_case.html").read_text(encoding="utf-8")
         assert "社零：7% 情景" in html
-        assert all((out / lang / "scenario_retail_sales_total.png").exists() for lang in ("zh", "en"))
+        assert all((out / lang / "scenario_retail_sales_total.svg").exists() for lang in ("zh", "en"))
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
