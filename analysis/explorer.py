@@ -246,7 +246,9 @@ def summary_parts(result: Result, language: str) -> list[str]:
         parts = [t("explorer.summary.latest", year=s["latest_year"], amount=amount(s["latest_value"]))]
     row = result.reading_row()
     if row is not None and row["reading"] != "annual_2025":
-        parts.append(t("explorer.summary.required_total", years=row["missing_years"] or "—", amount=amount(row["required"])))
+        missing = [int(y) for y in str(row["missing_years"] or "").split(",") if y]  # "2022,2023" in the table
+        parts.append(t("explorer.summary.required_total", years=words.param(missing, language) if missing else "—",
+                       amount=amount(row["required"])))
     else:
         parts.append(t("explorer.summary.required_rate", rate=fmt_pct(s["required_rate"])))
     parts.append(t("explorer.summary.plan_value", year=year, amount=amount(s["plan_value_at_target_year"])))

@@ -21,6 +21,9 @@ from analysis.report_format import Writer, unit_name
 RATE_RANGE_PCT = (-20.0, 30.0)
 SHOCK_RANGE_PP = (0.0, 10.0)
 ERROR = Markup('<p style="color:#c0392b">{}</p>')
+#: width of a control's label, and of a control with its label, per language (English labels are longer)
+LABEL_WIDTH = {"zh": "9em", "en": "13em"}
+CONTROL_WIDTH = {"zh": "30em", "en": "34em"}
 
 
 def code(text) -> Markup:
@@ -44,11 +47,11 @@ class ExplorerApp:
         self.state, self.result, self.message, self.timings = None, None, "", []
         self.figure = explorer.new_figure()
         t = self.t
-        style = {"description_width": "9em"}
-        wide = w.Layout(width="30em")
+        style = {"description_width": LABEL_WIDTH[language]}
+        wide = w.Layout(width=CONTROL_WIDTH[language])
 
-        def ctl(cls, key, **kw):
-            return cls(description=t(key), style=style, **kw)
+        def ctl(cls, key, **kw):  # toggle buttons as wide as their words (English ones are longer)
+            return cls(description=t(key), style={**style, "button_width": "auto"} if cls is w.ToggleButtons else style, **kw)
 
         self.indicator = ctl(w.Dropdown, "explorer.control.indicator", layout=wide, options=[
             (catalogue.indicator(i)[f"name_{language}"], i) for i in scenarios.SCENARIO_INDICATORS])
@@ -67,7 +70,7 @@ class ExplorerApp:
                              continuous_update=False, layout=wide)
         # the COVID years as the trend fits define them (analysis.growth.COVID_YEARS), never typed here
         self.covid = w.ToggleButtons(description=t("explorer.control.covid", start=growth.COVID_YEARS[0], end=growth.COVID_YEARS[-1]),
-                                     style=style, options=[
+                                     style={**style, "button_width": "auto"}, options=[
             (t(f"explorer.option.covid_{c}"), c) for c in ("none", "dummy", "exclude")])
         self.level = ctl(w.FloatSlider, "explorer.control.level", min=0.5, max=0.99, step=0.01,
                          readout_format=".2f", continuous_update=False, layout=wide)
@@ -75,7 +78,7 @@ class ExplorerApp:
                             max=SHOCK_RANGE_PP[1], step=0.5, readout_format=".1f", continuous_update=False, layout=wide)
         self.reading = ctl(w.ToggleButtons, "explorer.control.reading", options=[("-", "annual"), ("-", "total")])
         self.overlays = w.SelectMultiple(description=t("explorer.overlay.label"), style=style,
-                                         layout=w.Layout(width="30em", height="7em"))
+                                         layout=w.Layout(width=CONTROL_WIDTH[language], height="7em"))
         self.chart = w.Image(format="png", layout=w.Layout(width="800px"))
         self.summary = w.HTML()
         self.notice = w.HTML()

@@ -56,6 +56,14 @@ def test_saved_keys_are_parameters_the_scenario_notebook_declares():
     assert set(explorer.SAVED_KEYS) <= declared
 
 
+def test_the_explorer_notebook_is_saved_back_unchanged():
+    """`make lab` opens it through Jupytext and JupyterLab autosaves it: its header is the one Jupytext
+    writes (its pinned version), so a save without an edit leaves the file byte for byte."""
+    text = (paths.NOTEBOOKS / "40_explore_scenarios.py").read_text(encoding="utf-8")
+    assert jupytext.writes(jupytext.reads(text, fmt="py:percent"), fmt="py:percent") == text
+    assert f"jupytext_version: {jupytext.__version__}" in text
+
+
 def test_a_parameter_file_with_an_unknown_key_is_refused():
     with pytest.raises(ParameterError, match=r"x.yaml: unknown parameter\(s\) 'rate'"):
         explorer.state_from_parameters({"indicator": "retail_sales_total", "rate": 0.09}, "x.yaml")
@@ -160,7 +168,10 @@ def test_total_reading_shows_what_the_missing_years_need(inputs):
     row = result.readings.iloc[1]
     assert row["reading"] == "total_2021_2025"
     text = explorer.summary_text(result, "en")
-    assert f"the missing years ({row['missing_years']}) need {row['required']:,.2f} (CNY 100 million) each" in text
+    years = row["missing_years"].split(",")
+    assert f"the missing years ({', '.join(years)}) need {row['required']:,.2f} (CNY 100 million) each" in text
+    # each language joins the years as it joins a list (、 in Chinese), as the report does
+    assert f"缺失年份（{'、'.join(years)}）平均每年需 {row['required']:,.2f} 亿元" in explorer.summary_text(result, "zh")
     assert set(explorer.chart_table(result)["scenario"]).isdisjoint({"required", "target"})
 
 
