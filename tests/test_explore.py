@@ -153,6 +153,7 @@ def test_make_explore_serves_the_explorer_without_code_offline_and_stops_on_ctrl
     # Ctrl-C: the server shuts its kernel down and stops; the port is free again
     out = stop(project, proc, signal.SIGINT, log)
     assert "✔ scenario explorer stopped" in out
+    assert "Could not find a kernel named" not in out  # Voilà ran the notebook's own kernel, the project's
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
 

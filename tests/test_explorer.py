@@ -336,6 +336,23 @@ def test_explorer_notebook_runs_headless_with_defaults(project, language):
     assert shown == explorer.summary_text(explorer.Session(inputs).result(explorer.State()), language)
 
 
+def test_the_page_make_explore_serves_runs_the_code_cells_in_the_chosen_language():
+    """tools/explore.py: the explorer's code cells (not the text record of a headless run), the
+    language set after the parameters cell, the project kernel, the heading as the page's title."""
+    from tools import explore
+
+    source = jupytext.read(paths.NOTEBOOKS / "40_explore_scenarios.py")
+    code_cells = [c.source for c in source.cells if c.cell_type == "code" and "not-in-app" not in c.metadata.get("tags", [])]
+    for language, title in (("zh", "增长情景探索器"), ("en", "Growth scenario explorer")):
+        nb = explore.app_notebook("notebooks/40_explore_scenarios.py", language)
+        assert [c.cell_type for c in nb.cells] == ["code"] * (len(code_cells) + 1)
+        assert [c.source for c in nb.cells] == code_cells[:1] + [f"language = {language!r}"] + code_cells[1:]
+        assert nb.metadata["kernelspec"]["name"] == "changji-services" and nb.metadata["title"] == title
+    assert len(code_cells) == 2 and "ExplorerApp" in code_cells[1]
+    with pytest.raises(SystemExit, match=r"LANGUAGE='fr': the explorer's languages are zh, en"):
+        explore.app_notebook("notebooks/40_explore_scenarios.py", "fr")
+
+
 # ---- make bench's explorer timing (tools/bench.py); the timing itself is never asserted -----------
 
 def test_bench_summarises_explorer_timings_and_states_the_targets():
