@@ -70,20 +70,23 @@ INDEX := reports/index.html
 REPORT_PDFS := reports/mid_term_evaluation.pdf reports/mid_term_evaluation.en.pdf reports/final_evaluation.pdf reports/final_evaluation.en.pdf
 CHROMIUM ?= chromium
 
-.PHONY: help venv browser report pdf pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab clean distclean
+.PHONY: help venv browser report pdf pipeline final final-pipeline add-figure scenario golden bench test test-fast lint lab explore clean distclean
 
 help: ## List the targets (this message)
 	@grep -E '^[a-zA-Z_./-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # ---- environment ---------------------------------------------------------------------------
 # The venv is rebuilt when the lock is newer than the stamp (or the venv is missing).
-$(VENV_STAMP): requirements.lock
+# JupyterLab's settings for this venv only (never the user's home): the project's text notebooks
+# (notebooks/*.py) open as notebooks, and JupyterLab fetches no news from the network.
+$(VENV_STAMP): requirements.lock tools/jupyterlab_overrides.json
 	@echo "▶ building $(VENV) from requirements.lock with $(PYTHON)"
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'changji_project.pth').write_text('$(CURDIR)\n')"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (changji-services)" >/dev/null
+	install -D -m 644 tools/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 venv: $(VENV_STAMP) ## Create .venv from requirements.lock and register the Jupyter kernel
@@ -260,8 +263,27 @@ golden: report ## Accept the current scenario/evaluation tables as the tests' go
 	cp $(SCENARIO_IDS:%=data/processed/scenarios_%.csv) $(SCENARIO_SUMMARIES) $(SCENARIO_IDS:%=data/processed/target_readings_%.csv) \
 	  data/processed/backtest.csv data/processed/target_progress.csv tests/golden/
 
-lab: $(OBSERVATIONS) $(VENV_STAMP) ## Start JupyterLab with the project kernel (the scenario explorer: notebooks/40_explore_scenarios.py)
-	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root)
+EXPLORER := notebooks/40_explore_scenarios.py
+
+# JupyterLab opens on the explorer, shown as a notebook (the venv's settings: see $(VENV_STAMP)).
+lab: $(OBSERVATIONS) $(VENV_STAMP) ## JupyterLab on the scenario explorer (notebooks/40_explore_scenarios.py): Run All Cells
+	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) --ServerApp.ip=127.0.0.1 --LabApp.default_url=/lab/tree/$(EXPLORER) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The explorer as a web page without code (Voilà), for those who do not run code: `make explore`,
+# or `make explore LANGUAGE=en` for the English one. Only a LANGUAGE given on make's command line
+# counts (the environment's LANGUAGE is gettext's). It is data: kept as typed (make exports a
+# command-line variable to every recipe, expanding it, so a `$(...)` in it would run; a simple
+# variable is not expanded again) and handed to Python, which checks it, through the environment.
+ifeq ($(origin LANGUAGE),command line)
+override LANGUAGE := $(value LANGUAGE)
+EXPLORER_LANGUAGE := $(LANGUAGE)
+else
+EXPLORER_LANGUAGE := zh
+endif
+explore: export EXPLORER_LANGUAGE := $(EXPLORER_LANGUAGE)
+explore: $(OBSERVATIONS) $(VENV_STAMP) ## The scenario explorer as a web page without code (Voilà) on 127.0.0.1; LANGUAGE=en for English
+	@$(PY) tools/explore.py $(EXPLORER)
 
 clean: ## Remove generated data, figures and reports (keeps .venv)
 	find data/processed figures reports -mindepth 1 ! -name README.md -exec rm -rf {} +

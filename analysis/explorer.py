@@ -27,7 +27,7 @@ import yaml
 from analysis import catalogue, observations, paths, scenarios, words
 from analysis.files import atomic_write_text
 from analysis.parameters import ParameterError, check_parameter
-from analysis.report_format import fmt_number, fmt_pct
+from analysis.report_format import fmt_amount_exact, fmt_number_exact, fmt_pct
 from analysis.yaml_files import load_yaml, parse_yaml
 
 #: The scenario notebook's parameters a saved file holds, in this order (all declared in the
@@ -40,6 +40,8 @@ REPORT_SCENARIOS = scenarios.SCENARIO_INDICATORS
 READINGS = ("annual", "total")
 NAME_MAX_LENGTH = 60  # characters of a saved scenario name
 NAME_PATTERN = re.compile(rf"[a-z0-9][a-z0-9_]{{0,{NAME_MAX_LENGTH - 1}}}")
+#: a custom target must be above this (the scenario notebook's check of ``target``)
+TARGET_ABOVE = 0
 #: The notebook's default seed (params/scenario_*.yaml use the same).
 DEFAULT_SEED = 20250101
 
@@ -114,11 +116,26 @@ def allowed_regions() -> list[str]:
     return list(catalogue.catalogue()["regions"])
 
 
+class InvalidChoice(ParameterError):
+    """A choice the explorer's controls can make that the scenario notebook refuses: as text, the
+    notebook's own check message; ``message``, the same for the explorer's reader, a catalogue
+    :class:`~analysis.words.Message` shown in the explorer's language."""
+
+    def __init__(self, check: str, message: words.Message):
+        super().__init__(check)
+        self.message = message
+
+
 def check_state(state: State) -> None:
-    """The scenario notebook's parameter checks, with its messages (raises :class:`ParameterError`)."""
+    """The scenario notebook's parameter checks, with its messages (raises :class:`ParameterError`;
+    :class:`InvalidChoice` where a control can make the choice: a custom target)."""
     check_parameter("region_code", state.region_code, str, allowed=allowed_regions())
     if state.target != "plan":
-        check_parameter("target", state.target, (int, float), minimum=0, exclusive=True)
+        try:
+            check_parameter("target", state.target, (int, float), minimum=TARGET_ABOVE, exclusive=True)
+        except ParameterError as err:
+            raise InvalidChoice(str(err), words.Message("explorer.invalid.target", minimum=TARGET_ABOVE,
+                                                        value=str(state.target))) from None
     stated_rate = None if state.stated_rate == "plan" else state.stated_rate
     scenarios.validate_scenario_parameters(state.indicator, stated_rate, state.base_year, state.horizon, state.covid,
                                            state.seed, float(state.level), state.stress_shock)
@@ -190,8 +207,9 @@ class Session:
         unit = catalogue.indicator(state.indicator)["unit"]
         series = self.series(state)
         if len(series) and state.horizon <= int(series["year"].max()):
-            raise ParameterError(f"parameter 'horizon' = {state.horizon}: must be after the latest actual year "
-                                 f"({int(series['year'].max())})")
+            latest = int(series["year"].max())
+            raise InvalidChoice(f"parameter 'horizon' = {state.horizon}: must be after the latest actual year ({latest})",
+                                words.Message("explorer.invalid.horizon", horizon=state.horizon, latest=latest))
         fits = self._fits_for(series, state) if len(series) >= 2 else None
         table, summary = scenarios.build_scenarios(
             series, unit=unit, target=target_value, target_year=state.horizon, stated_rate=rate,
@@ -216,34 +234,39 @@ def _missing(x) -> bool:
 def summary_parts(result: Result, language: str) -> list[str]:
     """The summary line's parts in ``language``: latest actual, required growth (or, read as a
     total, the average the missing years need), plan value, trend with interval, probability,
-    stress value, notes. Missing numbers show as — (never guessed)."""
+    stress value, and the reasons a part could not be computed (the scenario's catalogue messages,
+    ``note_messages``, as the report renders them). Amounts carry their unit in ``language``;
+    missing numbers show as — (never guessed)."""
     s, unit, year = result.summary, result.unit, result.state.horizon
     t = lambda key, **kw: words.text(key, language, **kw)  # noqa: E731
-    num = fmt_number
+    # to the digit (a researcher compares scenarios): 704.11 亿元 / CNY 70.411 billion
+    amount = lambda value: fmt_amount_exact(value, unit, language)  # noqa: E731
     if s["latest_year"] is None:
         parts = [t("explorer.summary.latest_missing")]
     else:
-        parts = [t("explorer.summary.latest", year=s["latest_year"], value=num(s["latest_value"]), unit=unit)]
+        parts = [t("explorer.summary.latest", year=s["latest_year"], amount=amount(s["latest_value"]))]
     row = result.reading_row()
     if row is not None and row["reading"] != "annual_2025":
-        parts.append(t("explorer.summary.required_total", years=row["missing_years"] or "—", value=num(row["required"]),
-                       unit=unit))
+        missing = [int(y) for y in str(row["missing_years"] or "").split(",") if y]  # "2022,2023" in the table
+        parts.append(t("explorer.summary.required_total", years=words.param(missing, language) if missing else "—",
+                       amount=amount(row["required"])))
     else:
         parts.append(t("explorer.summary.required_rate", rate=fmt_pct(s["required_rate"])))
-    parts.append(t("explorer.summary.plan_value", year=year, value=num(s["plan_value_at_target_year"]), unit=unit))
+    parts.append(t("explorer.summary.plan_value", year=year, amount=amount(s["plan_value_at_target_year"])))
     if _missing(s["trend_lower"]) or _missing(s["trend_upper"]):
-        parts.append(t("explorer.summary.trend_no_interval", year=year, value=num(s["trend_value"]), unit=unit))
+        parts.append(t("explorer.summary.trend_no_interval", year=year, amount=amount(s["trend_value"])))
     else:
-        parts.append(t("explorer.summary.trend", year=year, value=num(s["trend_value"]), unit=unit,
-                       level=fmt_pct(float(result.state.level), 0), lower=num(s["trend_lower"]),
-                       upper=num(s["trend_upper"])))
+        parts.append(t("explorer.summary.trend", year=year, amount=amount(s["trend_value"]),
+                       level=fmt_pct(float(result.state.level), 0), lower=fmt_number_exact(s["trend_lower"], unit, language),
+                       upper=fmt_number_exact(s["trend_upper"], unit, language)))
     if row is not None and row["reading"] != "annual_2025":
         parts.append(t("explorer.summary.probability_total"))
     else:
         parts.append(t("explorer.summary.probability", probability=fmt_pct(s["probability_of_target"], 0)))
-    parts.append(t("explorer.summary.stress", year=year, value=num(s["stress_value"]), unit=unit))
-    if s.get("notes"):
-        parts.append(t("explorer.summary.notes", notes=s["notes"]))
+    parts.append(t("explorer.summary.stress", year=year, amount=amount(s["stress_value"])))
+    notes = [words.render(m, language) for m in words.from_json(s.get("note_messages"))]
+    if notes:
+        parts.append(t("explorer.summary.notes", notes=t("list.semicolon").join(notes)))
     return parts
 
 
@@ -251,9 +274,12 @@ def summary_text(result: Result, language: str) -> str:
     return words.text("explorer.summary.separator", language).join(summary_parts(result, language))
 
 
-def invalid_message(error: Exception, language: str) -> str:
-    """What the widget area shows for an invalid state: the parameter check's own message."""
-    return words.text("explorer.message.invalid", language, message=str(error))
+def invalid_message(error: ParameterError, language: str) -> str:
+    """What the widget area shows for an invalid state: for a choice made with a control
+    (:class:`InvalidChoice`), the catalogue's words for it; otherwise (a value set in the
+    notebook's parameters cell) the parameter check's own message."""
+    detail = words.render(error.message, language) if isinstance(error, InvalidChoice) else str(error)
+    return words.text("explorer.message.invalid", language, message=detail)
 
 
 # ---- the chart ---------------------------------------------------------------------------------
@@ -283,7 +309,8 @@ def draw_chart(ax, result: Result, language: str, overlays: list[tuple[str, Resu
                 transform=ax.transAxes)
         ax.set_title(chart_title(result.state, language))
         return
-    figures.scenario_fan_chart(table, chart_title(result.state, language), result.unit, language=language, ax=ax)
+    figures.scenario_fan_chart(table, chart_title(result.state, language), result.unit, language=language, ax=ax,
+                               level=float(result.state.level))
     colours = ["#16a085", "#d35400", "#2c3e50", "#7d3c98", "#b7950b", "#1f618d"]
     for colour, (title, other) in zip(colours * 4, overlays):
         label = words.text("explorer.chart.overlay", language, title=title)
@@ -400,11 +427,19 @@ def save_scenario(session: Session, state: State, name: str, *, title: str, titl
 
 @dataclass(frozen=True)
 class SavedScenario:
+    """A ``params/scenario_<name>.yaml``: its titles as the file gives them (None where it gives none)."""
+
     name: str
     path: Path
-    title: str
-    title_en: str
+    title: str | None
+    title_en: str | None
     state: State = field(compare=False)
+
+    def label(self, language: str) -> str:
+        """How the explorer lists it: its title in ``language``; where the file has none, its file
+        name, said to be one (``文件 scenario_x.yaml``)."""
+        title = self.title if language == "zh" else self.title_en
+        return title or words.text("explorer.overlay.file", language, file=self.path.name)
 
 
 def saved_scenarios(params_dir: str | Path = paths.PARAMS) -> list[Path]:
@@ -419,5 +454,5 @@ def load_scenario(path: str | Path) -> SavedScenario:
     if not isinstance(params, dict):
         raise ParameterError(f"{paths.relative(path)}: expected a mapping of parameter names to values")
     state = state_from_parameters(params, paths.relative(path))
-    name = path.stem.removeprefix("scenario_")
-    return SavedScenario(name, path, str(params.get("title", name)), str(params.get("title_en", name)), state)
+    titles = [str(params[k]).strip() if params.get(k) is not None else "" for k in ("title", "title_en")]
+    return SavedScenario(path.stem.removeprefix("scenario_"), path, titles[0] or None, titles[1] or None, state)

@@ -12,12 +12,23 @@ import html
 import time
 
 import ipywidgets as w
+from markupsafe import Markup
 
 from analysis import catalogue, explorer, growth, paths, scenarios, words
 from analysis.parameters import ParameterError
+from analysis.report_format import Writer, unit_name
 
 RATE_RANGE_PCT = (-20.0, 30.0)
 SHOCK_RANGE_PP = (0.0, 10.0)
+ERROR = Markup('<p style="color:#c0392b">{}</p>')
+#: width of a control's label, and of a control with its label, per language (English labels are longer)
+LABEL_WIDTH = {"zh": "9em", "en": "13em"}
+CONTROL_WIDTH = {"zh": "30em", "en": "34em"}
+
+
+def code(text) -> Markup:
+    """A file name, a command or a check's own (English) text, marked as such: not the explorer's words."""
+    return Markup("<code>{}</code>").format(text)
 
 
 class ExplorerApp:
@@ -32,14 +43,15 @@ class ExplorerApp:
         if language not in words.LANGUAGES:
             raise ParameterError(f"parameter 'language' = {language!r}: allowed values are 'zh', 'en'")
         self.session, self.language, self.params_dir = session, language, params_dir
+        self.writer = Writer(language, {})  # catalogue text as HTML: parameters escaped, markup kept
         self.state, self.result, self.message, self.timings = None, None, "", []
         self.figure = explorer.new_figure()
         t = self.t
-        style = {"description_width": "9em"}
-        wide = w.Layout(width="30em")
+        style = {"description_width": LABEL_WIDTH[language]}
+        wide = w.Layout(width=CONTROL_WIDTH[language])
 
-        def ctl(cls, key, **kw):
-            return cls(description=t(key), style=style, **kw)
+        def ctl(cls, key, **kw):  # toggle buttons as wide as their words (English ones are longer)
+            return cls(description=t(key), style={**style, "button_width": "auto"} if cls is w.ToggleButtons else style, **kw)
 
         self.indicator = ctl(w.Dropdown, "explorer.control.indicator", layout=wide, options=[
             (catalogue.indicator(i)[f"name_{language}"], i) for i in scenarios.SCENARIO_INDICATORS])
@@ -58,7 +70,7 @@ class ExplorerApp:
                              continuous_update=False, layout=wide)
         # the COVID years as the trend fits define them (analysis.growth.COVID_YEARS), never typed here
         self.covid = w.ToggleButtons(description=t("explorer.control.covid", start=growth.COVID_YEARS[0], end=growth.COVID_YEARS[-1]),
-                                     style=style, options=[
+                                     style={**style, "button_width": "auto"}, options=[
             (t(f"explorer.option.covid_{c}"), c) for c in ("none", "dummy", "exclude")])
         self.level = ctl(w.FloatSlider, "explorer.control.level", min=0.5, max=0.99, step=0.01,
                          readout_format=".2f", continuous_update=False, layout=wide)
@@ -66,7 +78,7 @@ class ExplorerApp:
                             max=SHOCK_RANGE_PP[1], step=0.5, readout_format=".1f", continuous_update=False, layout=wide)
         self.reading = ctl(w.ToggleButtons, "explorer.control.reading", options=[("-", "annual"), ("-", "total")])
         self.overlays = w.SelectMultiple(description=t("explorer.overlay.label"), style=style,
-                                         layout=w.Layout(width="30em", height="7em"))
+                                         layout=w.Layout(width=CONTROL_WIDTH[language], height="7em"))
         self.chart = w.Image(format="png", layout=w.Layout(width="800px"))
         self.summary = w.HTML()
         self.notice = w.HTML()
@@ -77,7 +89,7 @@ class ExplorerApp:
             widget.observe(self._on_change, names="value")
         self.redraw()
         self.widget = w.VBox([
-            w.HTML(f"<h3>{html.escape(t('explorer.heading'))}</h3><p>{html.escape(t('explorer.intro'))}</p>"),
+            w.HTML(Markup("<h3>{}</h3><p>{}</p>").format(t("explorer.heading"), t("explorer.intro"))),
             w.HBox([w.VBox([self.indicator, self.region, self.target_mode, self.target_value, self.rate_mode,
                             self.rate_pct]),
                     w.VBox([self.base_year, self.covid, self.level, self.shock_pp, self.reading, self.overlays])]),
@@ -88,9 +100,19 @@ class ExplorerApp:
     def t(self, key: str, **params) -> str:
         return words.text(key, self.language, **params)
 
+    def html(self, key: str, **params) -> Markup:
+        """The message ``key`` as HTML (a :class:`Markup` parameter, e.g. :func:`code`, kept as markup)."""
+        return self.writer.t(key, **params)
+
+    def error_html(self, error: ParameterError) -> Markup:
+        """An invalid choice as shown: the catalogue's words for it, or the parameter check's own text marked as code."""
+        detail = (self.html(error.message.key, **error.message.params) if isinstance(error, explorer.InvalidChoice)
+                  else code(str(error)))
+        return ERROR.format(self.html("explorer.message.invalid", message=detail))
+
     def _build_save_controls(self, style, wide) -> None:
         t = self.t
-        self.save_name = w.Text(description=t("explorer.save.name"), style=style, layout=wide, placeholder="retail_9pct")
+        self.save_name = w.Text(description=t("explorer.save.name"), style=style, layout=wide)
         self.save_title = w.Text(description=t("explorer.save.title"), style=style, layout=wide)
         self.save_title_en = w.Text(description=t("explorer.save.title_en"), style=style, layout=wide)
         self.save_description = w.Textarea(description=t("explorer.save.description"), style=style, layout=wide,
@@ -130,7 +152,7 @@ class ExplorerApp:
         """Units, the plan's values as starting points for custom ones, and the reading control."""
         plan = self._plan(state.indicator)
         self.target_value.description = self.t("explorer.control.target_value",
-                                               unit=catalogue.indicator(state.indicator)["unit"])
+                                               unit=unit_name(catalogue.indicator(state.indicator)["unit"], self.language))
         self.target_value.disabled = self.target_mode.value == "plan"
         self.rate_pct.disabled = self.rate_mode.value != "custom"
         if self.target_mode.value == "plan":
@@ -174,21 +196,20 @@ class ExplorerApp:
                 self._syncing = False
         self.redraw()
 
-    def overlay_results(self, state: explorer.State) -> tuple[list, list[str]]:
-        """(title, result) of each chosen saved scenario of the same indicator; and notices."""
+    def overlay_results(self, state: explorer.State) -> tuple[list, list[Markup]]:
+        """(label, result) of each chosen saved scenario of the same indicator; and notices (HTML)."""
         out, skipped, notices = [], [], []
         for path in self.overlays.value:
             try:
                 saved = explorer.load_scenario(path)
                 if saved.state.indicator != state.indicator:
-                    skipped.append(saved.name)
+                    skipped.append(saved.label(self.language))
                     continue
-                out.append((saved.title if self.language == "zh" else saved.title_en,
-                            self.session.result(saved.state)))
-            except (ParameterError, ValueError) as err:
-                notices.append(self.t("explorer.overlay.unreadable", path=paths.relative(path), message=str(err)))
+                out.append((saved.label(self.language), self.session.result(saved.state)))
+            except (ParameterError, ValueError) as err:  # a file edited since it was listed: the reader's own words
+                notices.append(self.html("explorer.overlay.unreadable", path=code(paths.relative(path)), message=code(str(err))))
         if skipped:
-            notices.append(self.t("explorer.overlay.skipped", names=", ".join(skipped)))
+            notices.append(self.html("explorer.overlay.skipped", names=self.t("list.separator").join(skipped)))
         return out, notices
 
     def redraw(self) -> None:
@@ -201,13 +222,13 @@ class ExplorerApp:
             overlays, notices = self.overlay_results(state)
         except ParameterError as err:
             self.message = explorer.invalid_message(err, self.language)
-            self.notice.value = f'<p style="color:#c0392b">{html.escape(self.message)}</p>'
+            self.notice.value = self.error_html(err)
             self.summary.value = ""  # the numbers shown were for other choices
             return
         self.state, self.result, self.message = state, result, ""
         self.chart.value = explorer.render_png(self.figure, result, self.language, overlays)
         self.summary.value = f"<p>{html.escape(explorer.summary_text(result, self.language))}</p>"
-        self.notice.value = "".join(f"<p>{html.escape(n)}</p>" for n in notices)
+        self.notice.value = Markup("").join(Markup("<p>{}</p>").format(n) for n in notices)
         self.timings.append(time.perf_counter() - started)
 
     def _refresh_overlay_options(self) -> None:
@@ -217,7 +238,7 @@ class ExplorerApp:
                 saved = explorer.load_scenario(path)
             except (ParameterError, ValueError):
                 continue
-            options.append((f"{saved.name}: {saved.title if self.language == 'zh' else saved.title_en}", path))
+            options.append((saved.label(self.language), path))
         chosen = [p for p in self.overlays.value if p in {o[1] for o in options}]
         self.overlays.options = options
         self.overlays.value = tuple(chosen)
@@ -225,7 +246,7 @@ class ExplorerApp:
     def save(self) -> None:
         """The "save as scenario" button: write params/scenario_<name>.yaml, or say why not."""
         if self.state is None or self.message:
-            self.save_status.value = f'<p style="color:#c0392b">{html.escape(self.message)}</p>'
+            self.save_status.value = self.notice.value  # why the choices cannot be saved
             return
         default_zh, default_en = explorer.default_titles(self.state)
         try:
@@ -234,12 +255,16 @@ class ExplorerApp:
                 title_en=self.save_title_en.value or default_en, description=self.save_description.value,
                 replace_existing=self.save_replace.value, params_dir=self.params_dir)
         except explorer.SaveRefused as err:
-            self.save_status.value = f'<p style="color:#c0392b">{html.escape(words.render(err.message, self.language))}</p>'
+            key, params = err.message  # the name and the file as typed or made: marked as file names
+            self.save_status.value = ERROR.format(self.html(key, **{k: code(v) if k in ("name", "path") else v
+                                                                     for k, v in params.items()}))
             return
         except ParameterError as err:
-            self.save_status.value = f'<p style="color:#c0392b">{html.escape(explorer.invalid_message(err, self.language))}</p>'
+            self.save_status.value = self.error_html(err)
             return
-        self.save_status.value = f"<p>{html.escape(self.t('explorer.save.saved', path=paths.relative(path)))}</p>"
+        shown = paths.relative(path)
+        self.save_status.value = Markup("<p>{}</p>").format(
+            self.html("explorer.save.saved", path=code(shown), command=code(f"make scenario PARAMS={shown}")))
         self._syncing = True
         try:
             self._refresh_overlay_options()

@@ -107,6 +107,34 @@ def exact_amount(number: str, unit: str) -> str:
     return words.text(key, "en", amount=format_compact_decimal(count, format_type="long", locale="en", fraction_digits=digits))
 
 
+def fmt_amount_exact(value, unit, language: str, decimals: int = 2) -> str:
+    """An amount to the digit, for a researcher comparing scenarios (the explorer): in Chinese as
+    :func:`fmt_amount`; in English scaled without rounding (704.11 亿元 → ``CNY 70.411 billion``).
+
+    >>> fmt_amount_exact(704.11, "亿元", "en"), fmt_amount_exact(704.11, "亿元", "zh")
+    ('CNY 70.411 billion', '704.11 亿元')
+    """
+    if language == "en" and unit in labels.SCALED_UNITS and not is_missing(value):
+        return exact_amount(fmt_number(value, decimals), unit)
+    return fmt_amount(value, unit, language, decimals)
+
+
+def fmt_number_exact(value, unit, language: str, decimals: int = 2) -> str:
+    """A number in the unit :func:`fmt_amount_exact` writes it in (English: the scaled unit's count, to the digit).
+
+    >>> fmt_number_exact(754.45, "亿元", "en"), fmt_number_exact(754.45, "亿元", "zh")
+    ('75.445', '754.45')
+    """
+    if language == "en" and unit in labels.SCALED_UNITS and not is_missing(value):
+        from decimal import Decimal
+
+        size = Decimal(str(labels.SCALED_UNITS[unit][0]))
+        count = Decimal(fmt_number(value, decimals).replace(",", "")) * size
+        top = Decimal(10) ** (9 if abs(count) >= 10 ** 9 else 6 if abs(count) >= 10 ** 6 else 0)
+        return f"{(count / top).normalize():,f}"
+    return fmt_number(value, decimals)
+
+
 #: an amount the English words still write in the plan's unit, "307.3 (CNY 100 million)" (a stored note or
 #: audit message); ``english_amounts`` rewrites it as :func:`exact_amount` does
 _PLAN_UNIT_AMOUNT = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?) \((?P<unit>[^()]+)\)")

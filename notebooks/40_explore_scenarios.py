@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (changji-services)
 #     language: python
@@ -13,10 +15,11 @@
 
 # %% [markdown]
 # # 增长情景探索器 / Growth scenario explorer
-# *Move a control and the fan chart and summary redraw (with the same `analysis.scenarios` code as
-# `make scenario`). "Save as scenario" writes `params/scenario_<name>.yaml`; `make scenario
-# PARAMS=params/scenario_<name>.yaml` gives the same numbers. Needs `data/processed/` from
-# `make report`. Run all cells (`make lab`, then Run → Run All Cells).*
+# **Run → Run All Cells**（运行全部单元格）: the explorer appears under the second cell. `language = "en"` below for English.
+#
+# *The chart and summary redraw with the same `analysis.scenarios` code as `make scenario`. "Save as scenario" writes
+# `params/scenario_<name>.yaml`; `make scenario PARAMS=params/scenario_<name>.yaml` gives the same numbers. Needs
+# `data/processed/` (`make lab` builds it). Without code, in a browser: `make explore`.*
 
 # %% tags=["parameters"]
 from analysis.catalogue import SUBJECT_REGION  # 昌吉回族自治州
@@ -49,7 +52,7 @@ app = ExplorerApp(explorer.Session(explorer.load_inputs(observations_path, targe
 display(app.widget)
 
 # %% [markdown]
-# The summary for the starting choices, as text (kept in the executed notebook):
+# The summary for the starting choices, as text (kept in the executed notebook; not on the `make explore` page):
 
-# %%
+# %% tags=["not-in-app"]
 display(Markdown(app.message or explorer.summary_text(app.result, language)))

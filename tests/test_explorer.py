@@ -56,6 +56,14 @@ def test_saved_keys_are_parameters_the_scenario_notebook_declares():
     assert set(explorer.SAVED_KEYS) <= declared
 
 
+def test_the_explorer_notebook_is_saved_back_unchanged():
+    """`make lab` opens it through Jupytext and JupyterLab autosaves it: its header is the one Jupytext
+    writes (its pinned version), so a save without an edit leaves the file byte for byte."""
+    text = (paths.NOTEBOOKS / "40_explore_scenarios.py").read_text(encoding="utf-8")
+    assert jupytext.writes(jupytext.reads(text, fmt="py:percent"), fmt="py:percent") == text
+    assert f"jupytext_version: {jupytext.__version__}" in text
+
+
 def test_a_parameter_file_with_an_unknown_key_is_refused():
     with pytest.raises(ParameterError, match=r"x.yaml: unknown parameter\(s\) 'rate'"):
         explorer.state_from_parameters({"indicator": "retail_sales_total", "rate": 0.09}, "x.yaml")
@@ -107,17 +115,54 @@ def test_an_invalid_state_raises_the_notebooks_message(inputs, change, message):
     with pytest.raises(ParameterError) as err:
         explorer.Session(inputs).result(replace(RETAIL_9PCT, **change))
     assert str(err.value) == message
+    # a choice a control can make also carries the catalogue's words for it
+    assert isinstance(err.value, explorer.InvalidChoice) == (set(change) <= {"target", "horizon"})
+
+
+def test_an_invalid_choice_is_said_in_the_explorers_language(inputs):
+    session = explorer.Session(inputs)
+    for change, zh, en in (({"target": -3.0}, "参数无效：自定义目标值须大于 0（现为 -3.0）",
+                            "Invalid parameters: a custom target must be greater than 0 (it is -3.0)"),
+                           ({"horizon": 2023}, "参数无效：实际值已到 2023 年，目标年份 2023 年须在其后",
+                            "Invalid parameters: the actual values already reach 2023; the target year 2023 must come after it")):
+        with pytest.raises(explorer.InvalidChoice) as err:
+            session.result(replace(RETAIL_9PCT, **change))
+        assert explorer.invalid_message(err.value, "zh") == zh and explorer.invalid_message(err.value, "en") == en
+    # a value only the parameters cell can set (no control reaches it) keeps the check's own text
+    with pytest.raises(ParameterError) as err:
+        session.result(replace(RETAIL_9PCT, level=0.3))
+    assert explorer.invalid_message(err.value, "zh") == "参数无效：parameter 'level' = 0.3: allowed range is [0.5, 0.99]"
 
 
 def test_summary_line_shows_the_results_numbers_in_both_languages(inputs):
     result = explorer.Session(inputs).result(explorer.State(indicator="tertiary_value_added"))
     s = result.summary
     zh, en = explorer.summary_text(result, "zh"), explorer.summary_text(result, "en")
+    assert f"{s['latest_value']:,.2f}" in zh and f"{s['plan_value_at_target_year']:,.2f}" in zh
+    assert f"{s['trend_lower']:,.2f}–{s['trend_upper']:,.2f}" in zh and f"{s['stress_value']:,.2f}" in zh
     for text in (zh, en):
-        assert f"{s['latest_value']:,.2f}" in text and f"{s['plan_value_at_target_year']:,.2f}" in text
-        assert f"{s['trend_lower']:,.2f}–{s['trend_upper']:,.2f}" in text
-        assert f"{s['probability_of_target'] * 100:.0f}%" in text and f"{s['stress_value']:,.2f}" in text
-    assert zh.startswith("最新实际值 2023 年 704.11 亿元") and en.startswith("latest actual 704.11 亿元 (2023)")
+        assert f"{s['probability_of_target'] * 100:.0f}%" in text
+    # English counts in billions, to the digit (a researcher compares scenarios): 704.11 亿元 = CNY 70.411 billion
+    assert zh.startswith("最新实际值 2023 年 704.11 亿元") and en.startswith("latest actual CNY 70.411 billion in 2023")
+    assert f"CNY {s['plan_value_at_target_year'] / 10:.3f}" in en and "75.445–93.953" in en
+    assert "亿元" not in en and "(CNY 100 million)" not in en
+
+
+def test_the_summarys_reasons_come_from_the_catalogue_in_its_language(inputs):
+    """Retail has two annual actuals (2020, 2023): an exact fit leaves no interval, and the summary
+    says so in the explorer's language (the scenario's note_messages, as the report renders them)."""
+    result = explorer.Session(inputs).result(explorer.State())
+    messages = words.from_json(result.summary["note_messages"])
+    assert [key for key, _ in messages] == ["reason.interval_no_dof"]
+    zh, en = explorer.summary_text(result, "zh"), explorer.summary_text(result, "en")
+    assert zh.endswith("说明：" + words.render(messages[0], "zh")) and "no prediction interval" not in zh
+    assert en.endswith("notes: " + result.summary["notes"])  # the English text is the CSV's notes column
+
+
+def test_the_chart_legend_names_the_chosen_interval_level(inputs):
+    session, fig = explorer.Session(inputs), explorer.new_figure()
+    explorer.render_png(fig, session.result(explorer.State(indicator="tertiary_value_added", level=0.9)), "en")
+    assert any("90%" in label for label in fig.axes[0].get_legend_handles_labels()[1])
 
 
 def test_total_reading_shows_what_the_missing_years_need(inputs):
@@ -125,7 +170,10 @@ def test_total_reading_shows_what_the_missing_years_need(inputs):
     row = result.readings.iloc[1]
     assert row["reading"] == "total_2021_2025"
     text = explorer.summary_text(result, "en")
-    assert f"the missing years ({row['missing_years']}) need {row['required']:,.2f} 亿元 each" in text
+    years = row["missing_years"].split(",")
+    assert f"the missing years ({', '.join(years)}) need CNY {row['required'] / 10:g} billion each" in text
+    # each language joins the years as it joins a list (、 in Chinese), as the report does
+    assert f"缺失年份（{'、'.join(years)}）平均每年需 {row['required']:,.2f} 亿元" in explorer.summary_text(result, "zh")
     assert set(explorer.chart_table(result)["scenario"]).isdisjoint({"required", "target"})
 
 
@@ -171,9 +219,11 @@ def test_tourism_shows_the_reading_control_and_the_total_reading(app):
 def test_an_invalid_choice_shows_the_validation_message_not_a_traceback(app):
     app.target_mode.value = "custom"
     app.target_value.value = -3
-    assert app.message == "参数无效：parameter 'target' = -3.0: allowed range is (0, +∞)"
-    assert "parameter &#x27;target&#x27; = -3.0: allowed range is (0, +∞)" in app.notice.value
+    assert app.message == "参数无效：自定义目标值须大于 0（现为 -3.0）"
+    assert app.notice.value == '<p style="color:#c0392b">参数无效：自定义目标值须大于 0（现为 -3.0）</p>'
     assert app.summary.value == ""
+    app.save()  # nothing to save: the same reason
+    assert app.save_status.value == app.notice.value
     app.target_value.value = 400
     assert app.message == "" and app.result.target_value == 400
 
@@ -227,11 +277,13 @@ def test_save_button_and_overlays_of_saved_scenarios(app, tmp_path):
         app.rate_pct.value = rate
         app.save_name.value = name
         app.save()
-        assert words.text("explorer.save.saved", "zh", path=str(tmp_path / f"scenario_{name}.yaml")) in app.save_status.value
+        path = tmp_path / f"scenario_{name}.yaml"
+        assert app.save_status.value == (f"<p>已保存 <code>{path}</code>；用 <code>make scenario PARAMS={path}</code> 重现</p>")
     app.save_name.value = "retail_sales_total"
     app.save()
-    assert "是报告使用的情景" in app.save_status.value
+    assert app.save_status.value.startswith('<p style="color:#c0392b">“<code>retail_sales_total</code>”是报告使用的情景')
     assert [o[1].name for o in app.overlays.options] == ["scenario_retail_7pct.yaml", "scenario_retail_9pct.yaml"]
+    assert [o[0] for o in app.overlays.options] == ["社会消费品零售总额（昌吉州）：年均 7.0%", "社会消费品零售总额（昌吉州）：年均 9.0%"]
     app.overlays.value = tuple(o[1] for o in app.overlays.options)
     labels = app.figure.axes[0].get_legend_handles_labels()[1]
     titles = [explorer.load_scenario(tmp_path / f"scenario_{n}.yaml").title for n in ("retail_7pct", "retail_9pct")]
@@ -286,6 +338,23 @@ def test_explorer_notebook_runs_headless_with_defaults(project, language):
     assert shown == explorer.summary_text(explorer.Session(inputs).result(explorer.State()), language)
 
 
+def test_the_page_make_explore_serves_runs_the_code_cells_in_the_chosen_language():
+    """tools/explore.py: the explorer's code cells (not the text record of a headless run), the
+    language set after the parameters cell, the project kernel, the heading as the page's title."""
+    from tools import explore
+
+    source = jupytext.read(paths.NOTEBOOKS / "40_explore_scenarios.py")
+    code_cells = [c.source for c in source.cells if c.cell_type == "code" and "not-in-app" not in c.metadata.get("tags", [])]
+    for language, title in (("zh", "增长情景探索器"), ("en", "Growth scenario explorer")):
+        nb = explore.app_notebook("notebooks/40_explore_scenarios.py", language)
+        assert [c.cell_type for c in nb.cells] == ["code"] * (len(code_cells) + 1)
+        assert [c.source for c in nb.cells] == code_cells[:1] + [f"language = {language!r}"] + code_cells[1:]
+        assert nb.metadata["kernelspec"]["name"] == "changji-services" and nb.metadata["title"] == title
+    assert len(code_cells) == 2 and "ExplorerApp" in code_cells[1]
+    with pytest.raises(SystemExit, match=r"LANGUAGE='fr': the explorer's languages are zh, en"):
+        explore.app_notebook("notebooks/40_explore_scenarios.py", "fr")
+
+
 # ---- make bench's explorer timing (tools/bench.py); the timing itself is never asserted -----------
 
 def test_bench_summarises_explorer_timings_and_states_the_targets():
@@ -311,6 +380,8 @@ def test_the_benchmarks_changes_are_valid_and_each_redraws(app):
 def test_a_region_without_data_shows_missing_values_not_an_error(app):
     app.region.value = "650100"  # Urumqi: no annual retail figure in data/raw
     assert app.message == "" and app.result.table.empty
-    assert app.summary.value.startswith("<p>没有年度实际值；达标需年均增长 —；规划路径 2025 年 — 亿元")
+    # a missing amount is — alone, as in the report; the reason in the explorer's language
+    assert app.summary.value == ("<p>没有年度实际值；达标需年均增长 —；规划路径 2025 年 —；趋势 2025 年 —（无预测区间）；"
+                                 f"达标概率 —；压力情景 2025 年 —；说明：{words.text('reason.no_observation', 'zh')}</p>")
     texts = [t.get_text() for t in app.figure.axes[0].texts]
     assert texts == [words.text("explorer.message.no_data", "zh")]

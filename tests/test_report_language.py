@@ -21,6 +21,14 @@ pytestmark = pytest.mark.browser
 ZH_ALLOWED = {"GDP", "make", "report", "git", "sha256", "params", "statsmodels", "pandas", "numpy", "matplotlib",
               "seaborn", "papermill", "nbconvert", "jupytext", "jinja2", "mplfonts", "data", "raw", "processed",
               "observations", "csv", "yaml", "yml", "evaluation_thresholds"}
+#: a word of Latin letters (digits and _ inside), and a run of CJK characters and full-width punctuation
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
+def allowed_in_chinese(word: str) -> bool:
+    """An allow-listed word (an acronym, the make command, a package), or one of fewer than three letters."""
+    return word in ZH_ALLOWED or len(re.sub(r"[^A-Za-z]", "", word)) < 3
 
 # Visible text nodes with the nearest enclosing element's tag, its lang and whether it sits in
 # code, pre, an address link or an element marked as original-language text.
@@ -58,8 +66,7 @@ REPORTS = ("mid_term_evaluation", "final_evaluation")
 @pytest.mark.parametrize("report", REPORTS)
 def test_chinese_edition_has_no_english_sentences(browser, built_report, report):
     page, *_ = open_page(browser, built_report.with_name(f"{report}.html"))
-    offenders = _offenders(page, "code, pre, .url, [lang]:not([lang|=zh])", re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*"),
-                           allowed=lambda word: word in ZH_ALLOWED or len(re.sub(r"[^A-Za-z]", "", word)) < 3)
+    offenders = _offenders(page, "code, pre, .url, [lang]:not([lang|=zh])", LATIN_WORD, allowed=allowed_in_chinese)
     page.close()
     assert offenders == [], f"{len(offenders)} English word(s) in the Chinese edition:\n" + "\n".join(offenders[:40])
 
@@ -68,7 +75,7 @@ def test_chinese_edition_has_no_english_sentences(browser, built_report, report)
 def test_english_edition_has_chinese_only_in_marked_quotations(browser, built_report, report):
     page, *_ = open_page(browser, built_report.with_name(f"{report}.en.html"))
     # exempt: quotations and titles of the original, and the link to the Chinese edition (named in Chinese)
-    offenders = _offenders(page, 'q[lang|="zh"], cite[lang|="zh"], a[hreflang="zh"]', re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+"))
+    offenders = _offenders(page, 'q[lang|="zh"], cite[lang|="zh"], a[hreflang="zh"]', CJK_RUN)
     marked = page.eval_on_selector_all('q[lang|="zh"], cite[lang|="zh"]', "els => els.length")
     page.close()
     assert offenders == [], f"{len(offenders)} Chinese run(s) outside marked quotations:\n" + "\n".join(offenders[:40])
