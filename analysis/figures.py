@@ -240,8 +240,7 @@ def progress_chart(progress: pd.DataFrame, language: str = "zh"):
     """
     judged, missing = progress_rows(progress)
     unjudged = [_target_name(r, language) for _, r in missing.iterrows()]
-    list_lines = math.ceil(len(unjudged) / 2) + 1 if unjudged else 0
-    heights = [0.5 * max(len(judged), 1) + 0.9] + ([0.145 * list_lines + 0.15] if list_lines else [])
+    heights = [0.5 * max(len(judged), 1) + 0.9] + ([0.4] if unjudged else [])
     fig = plt.figure(figsize=(8.0, sum(heights)), layout="constrained")
     top, bottom = (list(fig.subfigures(2, 1, height_ratios=heights)) if unjudged else [fig.subfigures(1, 1), None])
     ax = top.subplots()
@@ -250,9 +249,10 @@ def progress_chart(progress: pd.DataFrame, language: str = "zh"):
     handles = [Patch(color=STATUS_COLOURS[s], label=labels.status(s, language)) for s in statuses]
     handles.append(Line2D([], [], color=REFERENCE_COLOUR, linewidth=2.5, label=words.text("figure.progress.elapsed", language)))
     top.legend(handles=handles, loc="outside upper center", ncol=len(handles), frameon=False, fontsize=8)
-    if bottom is not None:
-        _listed(bottom, unjudged, words.text("figure.progress.no_data", language, n=len(unjudged),
-                                             status=labels.status("no_data", language)))
+    if bottom is not None:  # one line of their numbers in the plan's Table 2 (their names are in the results table)
+        numbers = words.text("list.separator", language).join(str(int(t)) for t in missing["target_id"])
+        bottom.text(0.01, 0.5, words.text("figure.progress.no_data", language, n=len(unjudged), numbers=numbers,
+                                          status=labels.status("no_data", language)), va="center", fontsize=9)
     return fig, unjudged
 
 
@@ -288,11 +288,3 @@ def _no_share_text(row, language: str) -> str:
         return words.text(key, language, year=int(row["actual_year"]), value=fmt_amount(row["actual_value"], row["unit"], language),
                           target=fmt_amount(row["target_value"], row["unit"], language, decimals_of(row["target_value"])))
     return words.text("figure.progress.no_share", language, status=labels.status(row["status"], language))
-
-
-def _listed(subfig, names: list[str], heading: str) -> None:
-    """``heading`` over ``names`` in two columns, as text across the whole width of ``subfig``."""
-    half = math.ceil(len(names) / 2)
-    for x, chunk in ((0.01, names[:half]), (0.5, names[half:])):
-        # one text per column, the heading (or a blank line) first, so both columns start on the same line
-        subfig.text(x, 0.97, "\n".join([heading if x < 0.5 else "", *chunk]), va="top", fontsize=7, linespacing=1.5)

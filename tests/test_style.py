@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import figures, growth, paths, rate_control, report, style, trust, words
+from analysis import figures, growth, labels, paths, rate_control, report, style, trust, words
 
 RETAIL_PANEL = {"retail": ["retail_sales_total", "retail_sales_urban"]}
 
@@ -242,7 +242,9 @@ def test_progress_chart_draws_judged_targets_and_lists_the_rest():
         assert [t.get_text() for t in ax.get_yticklabels()] == [{"zh": "1. 三产增加值", "en": "1. Tertiary value added"}[language]]
         assert listed == [{"zh": "5. 年均新增规模以上服务企业", "en": "5. New service enterprises"}[language]]
         texts = "\n".join(t.get_text() for f in fig.subfigs for t in f.texts)
-        assert listed[0] in texts and "57.5%" in {t.get_text() for t in ax.texts}
+        # listed by its number in the plan's Table 2, on one line under the chart (its name is in the results table)
+        assert texts == words.text("figure.progress.no_data", language, n=1, numbers="5", status=labels.status("no_data", language))
+        assert "57.5%" in {t.get_text() for t in ax.texts}
         elapsed = [line for line in ax.get_lines() if list(line.get_xdata()) == [60.0, 60.0]]
         assert len(elapsed) == 1  # one 序时进度 mark, at 3/5 of the plan period
         plt.close(fig)
