@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.catalogue import SUBJECT_REGION
+
 #: the kinds of finding, in the order the report lists its problems and recommendations
-KINDS = ("lagging", "pace_gap", "comparability", "plan_inconsistent", "plan_ambiguous", "data_gap", "weak_sources")
+KINDS = ("lagging", "pace_gap", "target_conflict", "comparability", "plan_inconsistent", "plan_ambiguous", "data_gap", "weak_sources")
 #: caveats of a status that make the latest value not comparable with its baseline (analysis/trust.py)
 COMPARABILITY_CAVEATS = ("coverage_differs", "coverage_not_stated", "vintage_break", "vintage_not_stated", "sources_differ")
 #: the quality flag of a page whose source cannot be checked: a judgment resting on it is provisional
@@ -84,6 +86,70 @@ def comparability(progress: pd.DataFrame, caveats: pd.DataFrame | None) -> list[
     return out
 
 
+def latest_level(observations: pd.DataFrame, region_code: str, indicator_id: str, evaluation_year: int) -> dict | None:
+    """The latest selected full-year value of a series up to ``evaluation_year``: ``{year, value, source_id}`` or None."""
+    obs = observations
+    rows = obs[obs["selected"].astype(bool) & (obs["period"] == "full_year") & (obs["region_code"].astype(str) == region_code)
+               & (obs["indicator_id"] == indicator_id) & obs["value"].notna() & (obs["year"] <= evaluation_year)]
+    if rows.empty:
+        return None
+    r = rows.sort_values("year").iloc[-1]
+    return {"year": int(r["year"]), "value": float(r["value"]), "source_id": r["source_id"]}
+
+
+def target_conflicts(plan_targets: pd.DataFrame, observations: pd.DataFrame, region_code: str, evaluation_year: int) -> list[dict]:
+    """Share targets the plan's own level targets can no longer meet at the economy's actual size.
+
+    A share-of-GDP target (表 2 no. 2: services ≥ 40 %; no. 13: finance ≈ 8 %) whose numerator also has a
+    level target (no. 1: 830 亿元; no. 12: 120 亿元): at the latest published GDP (亿元), that level is
+    ``implied_share`` (%) of GDP; when it is below the share target, reaching one target misses the
+    other — and GDP only grows towards 2025. ``needed`` is the level the share target asks at that GDP.
+    """
+    gdp = latest_level(observations, region_code, "gdp", evaluation_year)
+    if gdp is None or gdp["value"] <= 0:
+        return []
+    out = []
+    if "numerator_id" not in plan_targets:
+        return []
+    shares = plan_targets[(plan_targets["kind"] == "share_of_gdp") & plan_targets["numerator_id"].notna()]
+    for _, share in shares.sort_values("target_id").iterrows():
+        levels = plan_targets[(plan_targets["indicator_id"] == share["numerator_id"]) & (plan_targets["kind"] == "level")]
+        if levels.empty:
+            continue
+        level = levels.sort_values("target_id").iloc[0]
+        implied = float(level["target_value"]) / gdp["value"] * 100
+        if implied < float(share["target_value"]):
+            out.append({"share_target_id": int(share["target_id"]), "level_target_id": int(level["target_id"]),
+                        "share_indicator_id": share["indicator_id"], "numerator_id": share["numerator_id"],
+                        "share_target": float(share["target_value"]), "level_target": float(level["target_value"]),
+                        "unit": level["unit"], "gdp": gdp["value"], "gdp_year": gdp["year"], "gdp_source": gdp["source_id"],
+                        "implied_share": implied, "needed": float(share["target_value"]) / 100 * gdp["value"]})
+    return out
+
+
+def share_decomposition(share_row, numerator_base: float | None, observations: pd.DataFrame, region_code: str) -> dict | None:
+    """Why a share of GDP moved: the compound growth of its numerator and of GDP between the base year and
+    the latest year (fractions a year, nominal). The base-year GDP is the one the plan's own figures imply
+    (numerator ÷ share); the latest GDP is the published one the latest share was computed with.
+    None when a part is missing."""
+    from analysis.growth import cagr
+
+    if share_row is None or numerator_base is None or _number(share_row.get("baseline_value")) in (None, 0.0):
+        return None
+    latest, base_year = _number(share_row.get("actual_value")), int(share_row["base_year"])
+    year = share_row.get("actual_year")
+    if latest is None or _number(year) is None or int(year) <= base_year:
+        return None
+    gdp = latest_level(observations, region_code, "gdp", int(year))
+    if gdp is None or gdp["year"] != int(year):
+        return None
+    gdp_base = numerator_base / (float(share_row["baseline_value"]) / 100)
+    numerator_latest = latest / 100 * gdp["value"]
+    years = int(year) - base_year
+    return {"base_year": base_year, "year": int(year), "gdp_base": gdp_base, "gdp_latest": gdp["value"],
+            "gdp_rate": cagr(gdp_base, gdp["value"], years), "numerator_rate": cagr(numerator_base, numerator_latest, years)}
+
+
 def audit_findings(audit: pd.DataFrame, verdict: str) -> list[dict]:
     """The plan's own statements the audit (analysis/audit.py) judged ``inconsistent`` or ``ambiguous``."""
     rows = audit[audit["verdict"] == verdict]
@@ -111,6 +177,7 @@ def build_findings(data) -> list[Finding]:
     items = {
         "lagging": lagging(data.progress),
         "pace_gap": pace_gaps(data.summaries),
+        "target_conflict": target_conflicts(data.plan_targets, data.observations, SUBJECT_REGION, data.evaluation_year),
         "comparability": comparability(data.progress, data.conclusion_caveats),
         "plan_inconsistent": audit_findings(data.plan_audit, "inconsistent"),
         "plan_ambiguous": audit_findings(data.plan_audit, "ambiguous"),

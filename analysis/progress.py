@@ -38,7 +38,7 @@ STATUS_EN = {k: words.text(f"status.{k}", "en") for k in STATUS_ORDER}
 EPS = 1e-12
 THRESHOLDS_FILE = PARAMS / "evaluation_thresholds.yaml"
 #: the keys of params/evaluation_thresholds.yaml
-THRESHOLD_KEYS = ("title", "description", "ahead_margin", "lagging_margin", "odds_bands")
+THRESHOLD_KEYS = ("title", "description", "ahead_margin", "lagging_margin", "odds_bands", "pace_broadly_met")
 
 
 def load_thresholds(path: str | Path | None = None) -> dict:
@@ -62,6 +62,8 @@ def check_thresholds(thresholds: dict) -> dict:
     four increasing fractions in (0, 1), else raise ParameterError."""
     for key in ("ahead_margin", "lagging_margin"):
         check_parameter(key, thresholds.get(key), (int, float), minimum=0.0, maximum=1.0)
+    if "pace_broadly_met" in thresholds:
+        check_parameter("pace_broadly_met", thresholds["pace_broadly_met"], (int, float), minimum=0.0, maximum=1.0)
     if "odds_bands" in thresholds:
         bands = thresholds["odds_bands"]
         check_parameter("odds_bands", bands, list)

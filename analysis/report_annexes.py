@@ -377,7 +377,7 @@ def _gaps(w: Writer, data: ReportData) -> list[dict]:
         keys = table.get(r["indicator_id"], [])
         rows.append([int(r["target_id"]), name, w.join(needed, "list.semicolon") if needed else Markup("—"),
                      w.join([w.t(f"department.{k}") for k in keys]) if keys else Markup("—")])
-    return [paragraph_block(w.t("gaps.intro", n=len(gaps))),
+    return [paragraph_block(w.t("gaps.intro", n=len(gaps), annex=ANNEX_NUMBERS["stamp"])),
             table_block(w, w.t("gaps.caption", n=len(gaps)), [w.t(f"col.{c}") for c in ("no", "indicator", "data_needed", "publisher")],
                         rows, [PLAN])]
 
@@ -459,8 +459,10 @@ def stamp_annex(w: Writer, data) -> list[dict]:
     """The git revision, the data cut-off and evaluation year, package versions, how to rebuild, the parameters."""
     st = data.stamp
     versions = ", ".join(f"{k} {v}" for k, v in st.get("versions", {}).items())
-    params_text = "\n".join(f"{name}: " + ", ".join(f"{k}={v}" for k, v in p.items() if k not in ("title", "title_en", "description"))
-                            for name, p in data.parameters.items())
+    # each parameter file on a line of its own (a list, so that it also prints: a closed <details> would not)
+    params_lines = [Markup("<code>{}</code>").format(f"{name}: " + ", ".join(f"{k}={v}" for k, v in p.items()
+                                                                            if k not in ("title", "title_en", "description")))
+                    for name, p in data.parameters.items()]
     files = w.join([Markup("<code>params/{}</code>").format(name) for name in data.parameters])
     return [list_block([w.t("stamp.git", revision=Markup("<code>{}</code>").format(st.get("git", "—"))),
                         w.t("stamp.cutoff", date=data_cutoff(data.provenance, w.lang)),
@@ -469,4 +471,4 @@ def stamp_annex(w: Writer, data) -> list[dict]:
                             pdf=Markup("<code>make pdf</code>"), raw=Markup("<code>data/raw/</code>")),
                         w.t("stamp.parameter_files", files=files),
                         w.t("stamp.versions", versions=Markup("<code>{}</code>").format(versions or "—"))]),
-            {"kind": "details", "summary": w.t("stamp.parameters"), "text": params_text}]
+            paragraph_block(w.t("stamp.parameters")), list_block(params_lines)]

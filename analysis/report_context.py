@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from analysis import growth, labels, pace, provenance, rate_control, records, report_annexes, words
+from analysis import catalogue, findings, growth, labels, pace, provenance, rate_control, records, report_annexes, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
 from analysis.findings import Finding, build_findings
@@ -51,6 +51,7 @@ URUMQI, XINJIANG = REGION_CODES[1:]
 #: the file of each edition (Makefile: REPORT, REPORT_EN), for the link to the other edition
 EDITION_FILES = {"zh": "mid_term_evaluation.html", "en": "mid_term_evaluation.en.html"}
 TOURISM = ("tourism_visits", "tourism_revenue")
+GDP_UNIT = catalogue.indicator("gdp")["unit"]
 #: the plan's 表 2 marks no target as 约束性 (binding): every target is treated as 预期性 (indicative)
 ATTRIBUTE = "expected"
 #: the body's sections in order; the annexes follow (analysis/report_annexes.py)
@@ -147,7 +148,8 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     if "lagging" in by_kind:
         standing.append(w.t("assessment.lagging", items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items],
                                                                 "list.semicolon")))
-    paragraphs = [w.sentences(standing)]
+    outlook = _outlook(w, data, target_year, no_data)
+    paragraphs = [w.sentences([outlook, *standing] if outlook else standing)]
     paced = [s | {"indicator_id": i} for i, s in data.summaries.items() if not is_missing(s.get("pace_rate"))
              and not is_missing(s.get("required_rate"))]
     if paced:
@@ -173,6 +175,40 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     blocks.append(_results_table(w, data, target_year))
     blocks += _results_notes(w, data, base_year, target_year, elapsed, annex_no)
     return blocks
+
+
+def _maintain_below(r) -> bool:
+    """A level the plan asks to maintain (its 2020 value already met it) that has fallen below it."""
+    return r.get("method") == "maintain" and r.get("status") == "lagging"
+
+
+def _status_word(w: Writer, r) -> str:
+    """A target's assessment as the results table says it: its status, or for a level to maintain that has
+    fallen below its target, that (behind schedule would suggest it can still catch up with time)."""
+    return w.t("assessment.status.maintain_below") if _maintain_below(r) else labels.status(r["status"], w.lang)
+
+
+def _outlook(w: Writer, data: ReportData, target_year: int, no_data: int) -> Markup | None:
+    """总体看 / Overall: the verdict in one sentence — which targets the recent pace reaches (or reaches at least
+    the ``pace_broadly_met`` share of), which it does not, which levels to maintain are already below, and how
+    many cannot be judged. None when nothing can be said."""
+    cut = data.thresholds.get("pace_broadly_met")
+    groups: dict[str, list] = {"met": [], "broadly": [], "short": []}
+    for ind, s in data.summaries.items():
+        share = s.get("pace_share_of_target")
+        if is_missing(share):
+            continue
+        cls = "met" if share >= 1 else "broadly" if cut is not None and share >= cut else "short"
+        groups[cls].append((w.in_sentence(labels.indicator(ind, w.lang)), fmt_pct(share, 0)))
+    parts = [w.t(f"assessment.outlook.{cls}", names=w.join([n for n, _ in items], "list.names"),
+                 shares=w.join([p for _, p in items]), year=target_year) for cls, items in groups.items() if items]
+    below = [r for _, r in data.progress.sort_values("target_id").iterrows() if _maintain_below(r)]
+    if below:
+        parts.append(w.t("assessment.outlook.below", names=w.join(
+            [w.in_sentence(_name(w, r["indicator_id"], data.progress, r["target_id"])) for r in below], "list.names")))
+    if no_data:
+        parts.append(w.t("assessment.outlook.unknown", n=no_data))
+    return w.t("assessment.outlook", items=w.join(parts, "list.semicolon")) if parts else None
 
 
 def _lagging_item(w: Writer, prog: pd.DataFrame, x: dict) -> Markup:
@@ -232,7 +268,7 @@ def _results_table(w: Writer, data: ReportData, target_year: int) -> dict:
         rows.append([tid, _name(w, r["indicator_id"], prog, tid), table_unit(r["unit"], w.lang), w.t(f"attribute.{ATTRIBUTE}"),
                      Markup("—") if rate_target else table_number(r["baseline_value"], r["unit"], w.lang),
                      _target_cell(w, target), _latest_cell(w, r, data),
-                     fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), labels.status(r["status"], w.lang),
+                     fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), _status_word(w, r),
                      labels.grade(grade, w.lang) if isinstance(grade, str) and r["status"] != "no_data" else Markup("—")])
         attributes.append({"data-target-id": tid, "data-status": r["status"]})
     cols = [w.t("col.no"), w.t("col.indicator"), w.t("col.unit"), w.t("col.attribute"), w.t("col.base_value", year=int(prog["base_year"].min())),
@@ -354,10 +390,21 @@ def _share_paragraph(w: Writer, data: ReportData, share: pd.Series) -> Markup:
     direction = "fell" if diff < 0 else "rose" if diff > 0 else "held"
     text = w.t(f"progress.share_{direction}", year=fmt_year(share["actual_year"]), value=fmt_number(share["actual_value"], 1),
                base_year=int(share["base_year"]), base=fmt_number(share["baseline_value"], 1),
-               target=fmt_number(share["target_value"], 0), status=labels.status(share["status"], w.lang),
+               target=fmt_number(share["target_value"], 0), status=_status_word(w, share),
                points=fmt_number(abs(diff), 1), notes=report_annexes.caveat_marks(w, data, share["target_id"], "status"))
+    parts = [text]
+    target = _row(data.plan_targets, target_id=share["target_id"])
+    numerator = data.summaries.get(str(target.get("numerator_id")) if target is not None else "", {})
+    split = findings.share_decomposition(share, None if is_missing(numerator.get("base_value")) else float(numerator["base_value"]),
+                                         data.observations, CHANGJI)
+    if split is not None and split["gdp_rate"] > split["numerator_rate"]:  # the denominator outgrew the numerator
+        parts.append(w.t("progress.share_why", base_year=split["base_year"], year=split["year"],
+                         gdp_base=w.amount(split["gdp_base"], GDP_UNIT, 0), gdp_latest=w.amount(split["gdp_latest"], GDP_UNIT),
+                         gdp_rate=fmt_pct(split["gdp_rate"]), numerator_rate=fmt_pct(split["numerator_rate"])))
     how = [note_text(w, key, params) for key, params in words.from_json(share.get("note_messages"))]
-    return w.sentences([text, w.t("progress.share_how", how=w.join(how, "list.semicolon"))]) if how else text
+    if how:
+        parts.append(w.t("progress.share_how", how=w.join(how, "list.semicolon")))
+    return w.sentences(parts)
 
 
 def _tourism_paragraph(w: Writer, data: ReportData, indicators: list[str], target_year: int, annex_no: dict) -> Markup:
@@ -375,7 +422,7 @@ def _tourism_paragraph(w: Writer, data: ReportData, indicators: list[str], targe
                 elif not is_missing(x.required):
                     total = w.t("progress.tourism_total", start=int(str(x.reading).split("_")[1]), end=target_year,
                                 n=len(str(x.missing_years).split(",")) if isinstance(x.missing_years, str) else 0,
-                                amount=w.amount(x.required, s["unit"]))
+                                amount=w.amount(x.required, s["unit"], 0 if x.required >= 100 else 2))  # no false precision in prose
         target_row = _row(data.progress, indicator_id=ind, kind="level")
         # the target as the plan writes it (1 亿人次), not converted to the series' unit
         target = w.amount(s["target"], s["unit"], decimals_of(s["target"])) if target_row is None else \
@@ -418,6 +465,13 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
                 "targets": w.join([w.t("recommendation.pace_gap_item", indicator=w.in_sentence(labels.indicator(x["indicator_id"], w.lang)),
                                        required=fmt_pct(x["required"]), start=x["end_year"] + 1, end=x["target_year"]) for x in f.items],
                                   "list.semicolon")}
+    if f.kind == "target_conflict":
+        return {"items": w.join([w.t("problem.target_conflict_item", year=x["gdp_year"], gdp=w.amount(x["gdp"], GDP_UNIT),
+                                     numerator=w.in_sentence(labels.indicator(x["numerator_id"], w.lang)),
+                                     level_target=w.amount(x["level_target"], x["unit"], decimals_of(x["level_target"])),
+                                     implied=fmt_pct(x["implied_share"] / 100), share_target=fmt_number(x["share_target"], decimals_of(x["share_target"])),
+                                     needed=w.amount(x["needed"], x["unit"], 0)) for x in f.items], "list.semicolon"),
+                "numbers": w.join(sorted({str(n) for x in f.items for n in (x["level_target_id"], x["share_target_id"])}, key=int))}
     if f.kind == "comparability":
         return {"items": w.join([Markup("{}{}").format(w.in_sentence(_name(w, x["indicator_id"], prog, x["target_id"])),
                                                        report_annexes.caveat_marks(w, data, x["target_id"], "status"))

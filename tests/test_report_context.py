@@ -54,9 +54,11 @@ def _progress_row(target_id, indicator_id, kind, unit, actual, year, achieved, s
 
 
 def _targets(progress: pd.DataFrame) -> pd.DataFrame:
+    numerators = {"tertiary_share_of_gdp": "tertiary_value_added"}
     return pd.DataFrame([dict(target_id=r.target_id, indicator_id=r.indicator_id, kind=r.kind, base_year=2020, target_year=2025,
                               target_text=f"{r.target_value:g} {r.unit}", target_value=r.target_value, unit=r.unit,
-                              direction="at_least", group_en="Overall targets") for r in progress.itertuples()])
+                              direction="at_least", group_en="Overall targets", numerator_id=numerators.get(r.indicator_id))
+                         for r in progress.itertuples()])
 
 
 def _audit_row() -> dict:
@@ -103,7 +105,8 @@ def data() -> ReportData:
         plan_audit=pd.DataFrame([_audit_row()]),
         backtest=pd.DataFrame(columns=["method", "fit_years", "n_fit", "year", "predicted", "actual", "error", "error_pct", "note", "indicator_id"]),
         summaries={"tertiary_value_added": summary}, readings={}, provenance=PROVENANCE,
-        thresholds={"ahead_margin": 0.1, "lagging_margin": 0.1, "odds_bands": [0.2, 0.4, 0.6, 0.8]}, evaluation_year=2023, level=0.8, min_points_damped=8,
+        thresholds={"ahead_margin": 0.1, "lagging_margin": 0.1, "odds_bands": [0.2, 0.4, 0.6, 0.8], "pace_broadly_met": 0.95},
+        evaluation_year=2023, level=0.8, min_points_damped=8,
         covid_years=(2020, 2021, 2022), stamp={"git": "abc", "versions": {"pandas": "2"}},
     )
 
@@ -149,7 +152,12 @@ def test_the_verdict_comes_first_then_problems_recommendations_and_annexes(data)
 
 def test_the_assessment_counts_then_names_the_lagging_target_with_its_numbers(data):
     zh = _lede(build_context(data, "zh"))
-    assert zh.startswith("截至 2023 年末，规划期已过 60%。规划表 2 的 3 项指标中，2 项可以评价：1 项达到序时进度、1 项滞后于序时进度；1 项暂缺数据。")
+    # the verdict in one sentence first: the recent pace reaches 98% of the 830 亿元 target (≥ 95%: broadly met)
+    assert zh.startswith("总体看，三产增加值有望基本实现（按近期速度 2025 年可达目标的 98%）；其余 1 项暂缺数据，待数据补齐后评价。")
+    assert "截至 2023 年末，规划期已过 60%。规划表 2 的 3 项指标中，2 项可以评价：1 项达到序时进度、1 项滞后于序时进度；1 项暂缺数据。" in zh
+    data.thresholds["pace_broadly_met"] = 0.99
+    assert _lede(build_context(data, "zh")).startswith("总体看，三产增加值按近期速度难以实现（2025 年只能达到目标的 98%）")
+    data.thresholds["pace_broadly_met"] = 0.95
     # the fixture's Chinese name of target 2 is its id
     assert "滞后于序时进度的是tertiary_share_of_gdp：2023 年为 30.2%，比 2020 年的 40.6% 下降 10.4 个百分点，而目标是保持 40% 以上。" in zh
     data.progress.loc[data.progress["indicator_id"] == "tertiary_share_of_gdp", "actual_value"] = 39.0
@@ -161,7 +169,7 @@ def test_pace_before_model_both_nominal_and_the_trend_in_words(data):
     zh, en = build_context(data, "zh"), build_context(data, "en")
     assert "三产增加值 2020–2023 年年均增长 7.7%，低于实现目标所需的 8.6%，照此速度 2025 年约为 817 亿元，为目标的 98%" in _lede(zh)
     para = _text(next(b for b in _section(zh, "progress")["blocks"] if b["kind"] == "paragraph")["text"])
-    assert "两个增速均按现价（名义）计算" in para and "年均 8% 是可比价（实际）增速" in para
+    assert "两个增速均按现价（名义）计算" in para and "年均 8% 未注明口径，按统计惯例应为可比价（实际）增速" in para
     assert "约 750–940 亿元，实现目标的可能性大致一半" in para and "754.45" not in para and "59%" not in para
     en_para = _text(next(b for b in _section(en, "progress")["blocks"] if b["kind"] == "paragraph")["text"])
     assert "grew 7.7% a year, below the 8.6% a year needed from 2023 to reach CNY 83 billion in 2025" in en_para
@@ -222,9 +230,9 @@ def test_problems_and_recommendations_say_what_the_data_say(data):
     assert "零售总额的总量与增速：需年均 9.31%；按 6.5% 增长 5 年只能达到 307.3 亿元" in problems["plan_inconsistent"]
     assert "年均增长 7.7%，实现目标需 8.6%，照此速度 2025 年只能达到目标的 98%" in problems["pace_gap"]
     assert "2024–2025 年年均增长 8.6% 以上" in recommendations["pace_gap"]
-    assert "由文化和旅游部门按年公开发布 1 项暂缺指标的数据" in recommendations["data_gap"]  # tourism visits: analysis/publishers.yml
+    assert "由发展改革部门牵头，文化和旅游部门按年报送 1 项暂缺指标的数据" in recommendations["data_gap"]  # analysis/publishers.yml
     en = _items(build_context(data, "en"), "recommendations")
-    assert "with the culture and tourism bureau publishing each year" in en["data_gap"]
+    assert "with the culture and tourism bureau reporting each year" in en["data_gap"]
 
 
 def test_no_finding_no_problem(data):
@@ -301,10 +309,10 @@ def test_english_context_marks_chinese_as_quotations(data):
 
 def test_the_dates_agree(data):
     zh, en = build_context(data, "zh"), build_context(data, "en")
-    assert "数据截至：2026年11月" in _text(zh["meta"][2]) and "2023 年及以前" in _text(zh["meta"][2])
-    assert "Data cut-off: November 2026" in _text(en["meta"][2])
+    assert "资料收集截至：2026年11月" in _text(zh["meta"][2]) and "2023 年及以前" in _text(zh["meta"][2])
+    assert "Sources collected up to: November 2026" in _text(en["meta"][2]) and "评估基准期：2023 年末" in _text(zh["meta"][1])
     stamp = next(b for b in _section(zh, "stamp")["blocks"] if b["kind"] == "list")
-    assert "数据截至：2026年11月" in [_text(i) for i in stamp["items"]]
+    assert "资料收集截至：2026年11月" in [_text(i) for i in stamp["items"]]
 
 
 def test_a_language_that_is_not_zh_or_en_is_refused(data):
