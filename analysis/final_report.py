@@ -24,8 +24,8 @@ from analysis.catalogue import SUBJECT_REGION
 from analysis.final_evaluation import STATUS_ORDER
 from analysis.observations import read_observations
 from analysis.report_context import PLAN, _sources, _stamp
+from analysis.report_data import parameter_files
 from analysis.report_format import Writer, decimals_of, fmt_amount, fmt_number, fmt_pct, list_block, paragraph_block, table_block
-from analysis.yaml_files import load_yaml
 
 #: the file of each edition (Makefile: FINAL_REPORT, FINAL_REPORT_EN), for the link to the other edition
 EDITION_FILES = {"zh": "final_evaluation.html", "en": "final_evaluation.en.html"}
@@ -50,7 +50,7 @@ class FinalReportData:
     params: dict                        # params/final_evaluation.yaml
     observations: pd.DataFrame          # observations.csv
     provenance: dict                    # data/raw/provenance.yml
-    parameters: dict[str, dict] = field(default_factory=dict)  # params/*.yaml by file name
+    parameters: dict[str, dict] = field(default_factory=dict)  # the build's parameter files (report_data.parameter_files)
     stamp: dict = field(default_factory=dict)                  # git revision, package versions
 
     @property
@@ -231,7 +231,7 @@ def load_final_report_data(final_path: str | Path, check_path: str | Path, obser
         final=pd.read_csv(final_path, dtype={"reason_params": str, "total_reason_params": str}),
         check=pd.read_csv(check_path), params=final_evaluation.load_parameters(final_params_path),
         observations=read_observations(observations_path), provenance=provenance.load_provenance(),
-        parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
+        parameters=parameter_files(params),
         stamp={"git": report.git_revision(paths.ROOT),
                "versions": report.package_versions(("pandas", "numpy", "statsmodels", "papermill", "nbconvert", "jupytext",
                                                     "jinja2"))},
