@@ -168,8 +168,8 @@ def _wrong_value(name: str, value, default, written: str | None) -> tuple[str, s
     if odd is not None:
         what = "a date" if isinstance(odd, (datetime.date, datetime.time)) else \
             "binary data (!!binary)" if isinstance(odd, (bytes, bytearray)) else f"a {type(odd).__name__}"
-        return (written if written is not None else repr(value)), (
-            f"YAML reads it as {what}; a parameter is text, a number, true/false or a list: put it in quotes if it is text")
+        shown = repr(value) if written is None else f"!!binary {written}" if isinstance(value, (bytes, bytearray)) else written
+        return shown, f"YAML reads it as {what}; a parameter is text, a number, true/false or a list: put it in quotes if it is text"
     shown = repr(value)
     kind = _kind(default)
     choices = CHOICES.get(name) if isinstance(default, str) else None
