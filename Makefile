@@ -35,7 +35,7 @@ export PARAMS
 # parameter stamp file rewritten only when the value changes, so Make reruns only what uses it.
 EVALUATION_YEAR ?= 2023
 ifneq ($(words $(EVALUATION_YEAR)) $(filter 2021 2022 2023 2024 2025,$(EVALUATION_YEAR)),1 $(strip $(EVALUATION_YEAR)))
-$(error EVALUATION_YEAR=$(EVALUATION_YEAR): expected one year of the plan period, 2021 to 2025)
+$(error EVALUATION_YEAR=$(EVALUATION_YEAR): expected a year of the plan period, one of 2021 to 2025)
 endif
 override EVALUATION_YEAR := $(strip $(EVALUATION_YEAR))
 YEAR_STAMP := build/params/evaluation_year

@@ -16,14 +16,13 @@ so ``stated_rat: 0.20`` would run the default scenario and report success. Here 
   :data:`analysis.parameters.CHOICES`). Each error names the file, line and parameter. Ranges are
   checked by the notebook itself (:func:`analysis.parameters.check_parameter`), also naming it;
 - paths are set by Make, never by a parameter file (:func:`check_paths`): a path parameter in one
-  is refused, and every path a run receives stays inside the project.
+  is refused, naming it and its line.
 """
 from __future__ import annotations
 
 import ast
 import datetime
 import difflib
-import os
 from pathlib import Path
 
 from analysis.errors import RawDataError
@@ -175,14 +174,14 @@ def _wrong_value(name: str, value, default, written: str | None) -> tuple[str, s
     choices = CHOICES.get(name) if isinstance(default, str) else None
     if isinstance(default, str) and isinstance(value, bool):
         word = written if written is not None and written.lower() in _YAML_BOOL_WORDS else str(value).lower()
-        allowed = f"allowed: {', '.join(choices)}" if choices else "put the word in quotes if it is the text you mean"
+        allowed = f"allowed values are {', '.join(map(repr, choices))}" if choices else "put the word in quotes if it is the text you mean"
         return word, f"YAML reads the bare word {word!r} as {str(value).lower()}, but {name!r} takes text ({allowed})"
     if kind is not None:
         types, what = kind
         if isinstance(value, bool) and bool not in types or not isinstance(value, types):
             return shown, f"expected {what}, like the notebook's default {default!r}"
     if choices and isinstance(value, str) and value not in choices:
-        return shown, f"allowed values are {', '.join(choices)}"
+        return shown, f"allowed values are {', '.join(map(repr, choices))}"
     return None
 
 
@@ -208,30 +207,25 @@ def check_against_notebook(params: dict, declared: dict, notebook: str, origin: 
             raise ParameterError(f"parameter {name!r} = {shown}{where}: {why}")
 
 
-def check_paths(params: dict, declared: dict, origin: dict[str, str], from_file: set[str], root: Path) -> None:
-    """Paths are set by Make, never by a parameter file; every path a run receives stays inside ``root``.
+def check_paths(params: dict, declared: dict, origin: dict[str, str], from_file: set[str]) -> None:
+    """Paths are set by Make, never by a parameter file: raise :class:`ParameterError` for a path
+    parameter (:func:`is_path_parameter`) named in the parameter file (``from_file``).
 
-    Raise :class:`ParameterError` for a path parameter named in the parameter file (``from_file``),
-    and for one (from ``-p``) that leads outside the project. Checked on the text, not through
-    symbolic links: a link the user made inside the project is theirs to keep.
+    ``make report`` passes every path with ``-p`` from the Makefile and ``make scenario`` sets its
+    output folder from the file's name (``reports/scenarios/<name>/``), so with no path in the file
+    no run they start reads or writes outside the project. (``-p`` on a command line of your own is
+    yours: a table to clean may live anywhere.)
     """
-    for name, value in params.items():
-        if name not in declared or not is_path_parameter(name, declared[name]):
-            continue
-        if name in from_file:
+    for name in params:
+        if name in from_file and name in declared and is_path_parameter(name, declared[name]):
             raise ParameterError(f"parameter {name!r} (in {origin[name]}) names a file or folder: paths are set by Make "
                                  "(every input and output is a Make target), never by a parameter file; remove this line")
-        for path in value if isinstance(value, (list, tuple)) else [value]:
-            full = os.path.normpath(os.path.join(root, str(path)))
-            if os.path.commonpath([str(root), full]) != str(root):
-                raise ParameterError(f"parameter {name!r} = {str(path)!r} (in {origin.get(name, 'the defaults')}) leads "
-                                     f"outside the project ({root}); paths must stay inside it")
 
 
 def checked_parameters(nb, notebook: str, params_file: str | None, pairs: list[list[str]] | None) -> dict:
     """Merge a parameter file and ``-p`` pairs (later wins) and check them against ``nb``'s parameters cell:
     names, kinds, paths (:func:`check_paths`), before any kernel starts."""
-    from analysis.paths import ROOT, resolve
+    from analysis.paths import resolve
 
     params: dict = {}
     origin: dict[str, str] = {}
@@ -261,5 +255,5 @@ def checked_parameters(nb, notebook: str, params_file: str | None, pairs: list[l
         origin[name], written[name] = "-p", value
         from_file.discard(name)
     check_against_notebook(params, declared, notebook, origin, written)
-    check_paths(params, declared, origin, from_file, ROOT)
+    check_paths(params, declared, origin, from_file)
     return params

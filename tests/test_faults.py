@@ -235,7 +235,7 @@ def year_typo(copy):
     """2023 → 2032 made the scoreboard say 无数据 and the evaluation succeed."""
     line = retail_line(copy)
     write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, "昌吉回族自治州,2023,", "昌吉回族自治州,2032,"))
-    return [f"{CJ}, line {line}, column 'year': year 2032 is after source 'yaliqi_changji_counties_2025' was accessed"]
+    return [f"{CJ}, line {line}, column 'year': year 2032 is after the date of source 'yaliqi_changji_counties_2025' (2025-01-15)"]
 
 
 def table1_missing_last_value(copy):
@@ -610,7 +610,7 @@ SCENARIO_OK = "title: 社零 7%\nindicator: retail_sales_total\nstated_rate: 0.0
     # issue 21: every case one located line, before any kernel
     ("covid.yaml", "indicator: retail_sales_total\ncovid: no\n",
      "parameter 'covid' = no (in params/covid.yaml, line 2): YAML reads the bare word 'no' as false, but 'covid' takes text "
-     "(allowed: none, dummy, exclude)"),
+     "(allowed values are 'none', 'dummy', 'exclude')"),
     ("bad_date.yaml", "title: 2024-13-45\n",
      "params/bad_date.yaml, line 1, column '8': YAML reads '2024-13-45' as a date, but it is not one (month must be in 1..12)"),
     ("date.yaml", "title: 2024-05-01\n", "parameter 'title' = 2024-05-01 (in params/date.yaml, line 1): YAML reads it as a date"),
@@ -751,8 +751,8 @@ def test_make_report_refuses_paths_in_a_params_file_and_bad_make_variables(fresh
 
     # a researcher's scratch file that is not a mapping: the report neither reads nor shows it
     copy.path("params/scenario_scratch.yaml").write_text("- indicator: retail_sales_total\n", encoding="utf-8")
-    for variable, message in [("EVALUATION_YEAR=2023 2024", "EVALUATION_YEAR=2023 2024: expected one year of the plan period"),
-                              ("EVALUATION_YEAR=2026", "EVALUATION_YEAR=2026: expected one year of the plan period"),
+    for variable, message in [("EVALUATION_YEAR=2023 2024", "EVALUATION_YEAR=2023 2024: expected a year of the plan period, one of"),
+                              ("EVALUATION_YEAR=2026", "EVALUATION_YEAR=2026: expected a year of the plan period, one of"),
                               ("JOBS=0", "JOBS=0: expected a positive whole number of parallel jobs"),
                               ("JOBS=two", "JOBS=two: expected a positive whole number of parallel jobs")]:
         assert message in one_error(copy.make("report", variable))

@@ -159,9 +159,17 @@ def outdate(root: Path = ROOT, now_ns: int | None = None) -> list[str]:
                 said.append(f"↻ {rel} changed since {step} last read it but is dated before its outputs: dated now, "
                             "so the step runs again")
         for rel, sha in owned.items():
-            if rel in dates and sha256_of(root / rel) != sha and _date(root / rel, now, 0):
+            if rel in dates and _sha256_or_none(root / rel) != sha and _date(root / rel, now, 0):
                 said.append(f"↻ {rel} is not the file {step} wrote (damaged or edited by hand): it is rebuilt")
     return said
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    """The file's sha256, ``None`` if it cannot be read (a folder in its place, no permission)."""
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
 
 
 def _date(path: Path, atime_ns: int, mtime_ns: int) -> bool:
