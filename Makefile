@@ -200,7 +200,8 @@ counted = @$(HASHES) restore; [ -n "$(DRY_RUN)" ] || $(OUTDATE); \
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
 	fi; \
-	$(PYTHON) tools/build_lock.py $(MAKE) --no-print-directory -j$(JOBS) $(1) && { [ ! -s "$$PIPELINE_COUNTER" ] || $(HASHES) record; }
+	$(PYTHON) tools/build_lock.py $(MAKE) --no-print-directory -j$(JOBS) $(1) && \
+	if [ -s "$$PIPELINE_COUNTER" ]; then $(HASHES) record; elif [ -z "$(DRY_RUN)" ]; then echo "✔ every output is up to date: nothing to run"; fi
 
 report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 	$(call counted,pipeline)
