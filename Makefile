@@ -7,6 +7,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
+# A quiet build: recipes are not echoed (the runner's `[k/N] ▶ … (because …)` and `✔`/`✖` lines are the
+# build's output, and errors print in full); `make report V=1` shows every command.
+ifneq ($(V),1)
+.SILENT:
+endif
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -29,9 +34,10 @@ export PARAMS
 # The year the mid-term evaluation judges (`make report EVALUATION_YEAR=2024`). Its value lives in a
 # parameter stamp file rewritten only when the value changes, so Make reruns only what uses it.
 EVALUATION_YEAR ?= 2023
-ifeq ($(filter 2021 2022 2023 2024 2025,$(EVALUATION_YEAR)),)
-$(error EVALUATION_YEAR=$(EVALUATION_YEAR): expected a year of the plan period, 2021 to 2025)
+ifneq ($(words $(EVALUATION_YEAR)) $(filter 2021 2022 2023 2024 2025,$(EVALUATION_YEAR)),1 $(strip $(EVALUATION_YEAR)))
+$(error EVALUATION_YEAR=$(EVALUATION_YEAR): expected a year of the plan period, one of 2021 to 2025)
 endif
+override EVALUATION_YEAR := $(strip $(EVALUATION_YEAR))
 YEAR_STAMP := build/params/evaluation_year
 $(shell mkdir -p $(dir $(YEAR_STAMP)) && [ "$$(cat $(YEAR_STAMP) 2>/dev/null)" = "$(EVALUATION_YEAR)" ] || echo "$(EVALUATION_YEAR)" > $(YEAR_STAMP))
 
@@ -59,6 +65,9 @@ OVERVIEW := data/processed/sweep_required_vs_achievable.csv data/processed/backt
 EVALUATION := data/processed/target_progress.csv data/processed/plan_audit.csv $(LANGUAGES:%=figures/%/target_progress.svg)
 FINAL_PARAMS := params/final_evaluation.yaml
 SCENARIO_PARAMS := $(SCENARIO_IDS:%=params/scenario_%.yaml)
+# the parameter files the reports read (shown in their stamp: analysis/report_data.py BUILD_PARAMETER_FILES);
+# a researcher's own params/*.yaml is for `make scenario` and never read by the report
+REPORT_PARAMS := params/evaluation_thresholds.yaml $(FINAL_PARAMS) $(SCENARIO_PARAMS)
 FINAL_TABLES := data/processed/final_evaluation.csv data/processed/final_forecast_check.csv data/processed/final_scoreboard.csv
 FINAL_REPORT := reports/final_evaluation.html
 FINAL_REPORT_EN := reports/final_evaluation.en.html
@@ -122,7 +131,7 @@ $(ROBUSTNESS) $(EXECUTED)/35_robustness.ipynb &: notebooks/35_robustness.py para
 	$(RUN) execute $< $(EXECUTED)/35_robustness.ipynb -p evaluation_year $(EVALUATION_YEAR)
 
 REPORT_INPUTS := notebooks/90_report.py $(COMPARISON) $(COMPARISON_CHECKS) $(COMPARISON_FIGURES) $(SCENARIO_OUTPUTS) \
-  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(filter-out $(FINAL_PARAMS),$(wildcard params/*.yaml)) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
+  $(OVERVIEW) $(EVALUATION) $(ROBUSTNESS) $(REPORT_PARAMS) $(YEAR_STAMP) $(PROVENANCE) $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
 
 $(EXECUTED)/90_report.ipynb: $(REPORT_INPUTS)
 	$(RUN) execute $< $@ -p language zh -p evaluation_year $(EVALUATION_YEAR)
@@ -146,7 +155,7 @@ $(FINAL_TABLES) $(EXECUTED)/31_final_evaluation.ipynb &: notebooks/31_final_eval
   params/evaluation_thresholds.yaml $(SCENARIO_PARAMS) $(OBSERVATIONS) $(ANALYSIS) $(VENV_STAMP)
 	$(RUN) execute $< $(EXECUTED)/31_final_evaluation.ipynb
 
-FINAL_REPORT_INPUTS := notebooks/91_final_report.py $(FINAL_TABLES) $(OBSERVATIONS) $(wildcard params/*.yaml) $(PROVENANCE) \
+FINAL_REPORT_INPUTS := notebooks/91_final_report.py $(FINAL_TABLES) $(OBSERVATIONS) $(REPORT_PARAMS) $(PROVENANCE) \
   $(ANALYSIS) $(REPORT_TEMPLATES) $(VENV_STAMP)
 
 $(EXECUTED)/91_final_report.ipynb: $(FINAL_REPORT_INPUTS)
@@ -169,6 +178,12 @@ $(FINAL_REPORT) $(FINAL_REPORT_EN) &: $(FINAL_NOTEBOOKS) $(ANALYSIS) $(VENV_STAM
 # directory: each recipe's runner hands its run to it instead of importing papermill, jupytext and
 # nbconvert again (~2 s a notebook). The trap stops it when the build ends, however it ends.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# JOBS is a positive whole number: nothing of it may be left once its digits are removed (checked
+# without a shell, so no text in it can run).
+without_digits = $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1)))))))))))
+ifneq ($(words $(JOBS))$(call without_digits,$(JOBS))$(filter 0%,$(JOBS)),1)
+$(error JOBS=$(JOBS): expected a positive whole number of parallel jobs, e.g. JOBS=2)
+endif
 # `make -n report` still runs this recipe (it calls $(MAKE)): it must not start a server then.
 # The single-letter flags are MAKEFLAGS' first word unless it is a long option (--no-builtin-rules).
 DRY_RUN = $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
@@ -177,7 +192,10 @@ DRY_RUN = $(findstring n,$(filter-out -%,$(firstword $(MAKEFLAGS))))
 # successful build) first gets its recorded mtime back, so it reruns nothing (tools/input_hashes.py:
 # stdlib only, runs before the venv exists); the hashes are recorded after a build that ran something.
 HASHES = $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -S tools/input_hashes.py
-counted = @$(HASHES) restore; \
+# Content, not clocks: a step whose inputs or outputs are not those of its last run is dated so that
+# Make reruns it, whatever the files' dates said (tools/step_records.py; one line per such file).
+OUTDATE = $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -S -m tools.step_records outdate
+counted = @$(HASHES) restore; [ -n "$(DRY_RUN)" ] || $(OUTDATE); \
 	export PIPELINE_STEPS=$$($(MAKE) -nB --no-print-directory $(1) 2>/dev/null | grep -c "notebook_runner.py" || true); \
 	export PIPELINE_COUNTER=$$(mktemp); build_tmp=$$(mktemp -d); server=; \
 	trap '[ -z "$$server" ] || { kill $$server 2>/dev/null; wait $$server 2>/dev/null; } || true; rm -rf "$$PIPELINE_COUNTER" "$$build_tmp"' EXIT; \
@@ -186,7 +204,8 @@ counted = @$(HASHES) restore; \
 	  $(RUN) serve "$$NOTEBOOK_RUNNER_SOCKET" </dev/null & server=$$!; \
 	  for _ in $$(seq 300); do [ -S "$$NOTEBOOK_RUNNER_SOCKET" ] || ! kill -0 $$server 2>/dev/null && break; sleep 0.01; done; \
 	fi; \
-	$(PYTHON) tools/build_lock.py $(MAKE) --no-print-directory -j$(JOBS) $(1) && { [ ! -s "$$PIPELINE_COUNTER" ] || $(HASHES) record; }
+	$(PYTHON) tools/build_lock.py $(MAKE) --no-print-directory -j$(JOBS) $(1) && \
+	if [ -s "$$PIPELINE_COUNTER" ]; then $(HASHES) record; elif [ -z "$(DRY_RUN)" ]; then echo "✔ every output is up to date: nothing to run"; fi
 
 report: $(VENV_STAMP) ## Build reports/mid_term_evaluation.html (+ .en.html, index.html); sets up .venv if needed
 	$(call counted,pipeline)

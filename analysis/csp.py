@@ -5,8 +5,13 @@ The report must never fetch anything, now or after a future change. Its policy (
 (``default-src 'none'``: no ``connect-src``, no external script, style, font or frame), images
 only as ``data:`` URIs, and exactly the inline ``<script>`` and ``<style>`` elements and
 ``style="…"`` attributes the page holds when it is published, each by its sha256. Anything
-added later without republishing (or injected) does not run. Works on the final HTML text, so it
-does not depend on how the page was templated.
+added later without republishing does not run. Works on the final HTML text, so it does not depend
+on how the page was templated.
+
+A page that shows data written by others (an executed notebook: its outputs print titles and
+descriptions from parameter files) allows only the scripts it is known to carry
+(``trusted_scripts``: the report's own rate-control script), never one that appeared in its
+outputs; inline event handlers (``onerror=``, ``onload=``) never run on any page.
 """
 from __future__ import annotations
 
@@ -51,12 +56,24 @@ class _Inline(HTMLParser):
             self._open = None
 
 
-def policy_for(html: str) -> str:
-    """The policy allowing exactly the inline scripts, styles and style attributes of ``html``."""
+def _inline(html: str) -> _Inline:
     found = _Inline()
     found.feed(html)
     found.close()
-    scripts = sorted({sha256_source(s) for s in found.scripts})
+    return found
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The text of every inline script a browser would run in ``html`` (not JSON data blocks)."""
+    return _inline(html).scripts
+
+
+def policy_for(html: str, trusted_scripts=None) -> str:
+    """The policy allowing exactly the inline scripts, styles and style attributes of ``html``; with
+    ``trusted_scripts`` (texts), only those of its scripts that are among them."""
+    found = _inline(html)
+    allowed = found.scripts if trusted_scripts is None else [s for s in found.scripts if s in set(trusted_scripts)]
+    scripts = sorted({sha256_source(s) for s in allowed})
     styles = sorted({sha256_source(s) for s in found.styles})
     attributes = sorted({sha256_source(s) for s in found.style_attributes})
     style_src = " ".join(styles + (["'unsafe-hashes'", *attributes] if attributes else [])) or "'none'"
@@ -69,10 +86,10 @@ _HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 _CHARSET = re.compile(r"\s*<meta\s+charset=[^>]*>", re.I)
 
 
-def with_policy(html: str) -> str:
-    """``html`` with its policy first in ``<head>``, before anything it governs: right after
-    ``<head>``, or after a ``<meta charset>`` that opens it (the charset must stay within the
-    first 1024 bytes, and the policy of a page with many hashes is long)."""
+def with_policy(html: str, trusted_scripts=None) -> str:
+    """``html`` with its policy (:func:`policy_for`) first in ``<head>``, before anything it governs:
+    right after ``<head>``, or after a ``<meta charset>`` that opens it (the charset must stay within
+    the first 1024 bytes, and the policy of a page with many hashes is long)."""
     head = _HEAD.search(html)
     if head is None:
         raise ValueError("the page has no <head>: a Content-Security-Policy meta tag must go there")
@@ -81,5 +98,5 @@ def with_policy(html: str) -> str:
     end = head.end()
     if charset := _CHARSET.match(html, end):
         end = charset.end()
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html, trusted_scripts)}">'
     return html[:end] + meta + html[end:]

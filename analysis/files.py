@@ -75,12 +75,13 @@ def read_csv_rows(path: str | Path, columns: tuple[str, ...]) -> list[tuple[int,
     if not data.strip():
         raise RawDataError(name, f"file is empty; expected a header line {','.join(columns)} and data rows",
                            row=1, column=columns[0])
-    reader = csv.reader(io.StringIO(_decode(path, data, columns), newline=""))
-    header = [h.strip() for h in next(reader)]
+    text = _decode(path, data, columns)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in _next_row(reader, name, text, list(columns))]
     _check_header(name, header, columns)
     rows = []
     last = reader.line_num
-    for cells in reader:
+    while (cells := _next_row(reader, name, text, header)) is not None:
         start, last = last + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -92,6 +93,38 @@ def read_csv_rows(path: str | Path, columns: tuple[str, ...]) -> list[tuple[int,
     if not rows:
         raise RawDataError(name, "the file has a header but no data rows", row=2, column=columns[0])
     return rows
+
+
+def _next_row(reader, name: str, text: str, header: list[str]) -> list[str] | None:
+    """The reader's next row (``None`` at the end); a cell over the csv module's limit (131 072
+    characters) or another CSV error is a :class:`RawDataError` naming the line and the column."""
+    start = reader.line_num + 1
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as err:
+        limit = csv.field_size_limit()
+        rest = "\n".join(text.splitlines()[start - 1:])  # the record, which may run over several lines
+        column = next((header[min(i, len(header) - 1)] for i, cell in enumerate(_cells_unbounded(rest)) if len(cell) > limit),
+                      None)
+        if column is not None:
+            raise RawDataError(name, f"a cell of more than {limit} characters; expected a value, unit, title or quote "
+                                     "(is the line missing a closing quote?)", row=start, column=column) from None
+        raise RawDataError(name, f"cannot read the line as CSV ({err})", row=start) from None
+
+
+def _cells_unbounded(text: str) -> list[str]:
+    """The cells of the first CSV record in ``text``, however long (the csv module's cell limit lifted
+    for this record only)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return []
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _check_header(name: str, header: list[str], columns: tuple[str, ...]) -> None:

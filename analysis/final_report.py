@@ -25,6 +25,7 @@ from analysis.final_evaluation import STATUS_ORDER
 from analysis.observations import read_observations
 from analysis.report_annexes import sources_annex, stamp_annex
 from analysis.report_context import PLAN
+from analysis.report_data import parameter_files
 from analysis.report_format import (
     Writer,
     cited_title,
@@ -37,7 +38,6 @@ from analysis.report_format import (
     paragraph_block,
     table_block,
 )
-from analysis.yaml_files import load_yaml
 
 #: the file of each edition (Makefile: FINAL_REPORT, FINAL_REPORT_EN), for the link to the other edition
 EDITION_FILES = {"zh": "final_evaluation.html", "en": "final_evaluation.en.html"}
@@ -62,7 +62,7 @@ class FinalReportData:
     params: dict                        # params/final_evaluation.yaml
     observations: pd.DataFrame          # observations.csv
     provenance: dict                    # data/raw/provenance.yml
-    parameters: dict[str, dict] = field(default_factory=dict)  # params/*.yaml by file name
+    parameters: dict[str, dict] = field(default_factory=dict)  # the build's parameter files (report_data.parameter_files)
     stamp: dict = field(default_factory=dict)                  # git revision, package versions
 
     @property
@@ -250,7 +250,7 @@ def load_final_report_data(final_path: str | Path, check_path: str | Path, obser
         final=pd.read_csv(final_path, dtype={"reason_params": str, "total_reason_params": str}),
         check=pd.read_csv(check_path), params=final_evaluation.load_parameters(final_params_path),
         observations=read_observations(observations_path), provenance=provenance.load_provenance(),
-        parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
+        parameters=parameter_files(params),
         stamp={"git": report.git_revision(paths.ROOT),
                "versions": report.package_versions(("pandas", "numpy", "statsmodels", "papermill", "nbconvert", "jupytext",
                                                     "jinja2"))},

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import damped_trend
+from analysis.parameters import CHOICES
 from analysis.words import Message
 
 # scipy is imported where a prediction interval is evaluated, statsmodels (in
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 #: Allowed values of the ``covid`` argument.
-COVID_TREATMENTS: tuple[str, ...] = ("none", "dummy", "exclude")
+COVID_TREATMENTS: tuple[str, ...] = CHOICES["covid"]
 #: Calendar years treated as the COVID break.
 COVID_YEARS: tuple[int, ...] = (2020, 2021, 2022)
 #: A damped additive trend ETS estimates 5 parameters (alpha, beta, phi, initial level and

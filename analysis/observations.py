@@ -50,6 +50,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths, provenance
+from analysis.errors import RawDataError
 from analysis.files import read_utf8_text
 from analysis.records import UNUSED_COLUMNS, BulletinReader, plan_records, source_index
 from analysis.selection import QUALITY_ORDER, SELECTION_RULE, select_rows
@@ -152,11 +153,33 @@ def _unused_table(unused: list[dict]) -> pd.DataFrame:
     return table
 
 
+#: columns every row of observations.csv fills (a truncated or hand-edited file leaves one empty)
+_ALWAYS_FILLED = ("obs_id", "region_code", "indicator_id", "year", "period", "status", "source_id", "quality", "selected")
+
+
 def read_observations(path: str | Path) -> pd.DataFrame:
     """``observations.csv`` (:data:`OBSERVATION_COLUMNS`) as :func:`build_observations` wrote it, read back
     with region codes as text (``"652300"``, never the number 652300). ``path``: relative to the project
-    root, or absolute."""
-    return pd.read_csv(paths.resolve(path), dtype={"region_code": str})
+    root, or absolute.
+
+    A file that is not as written (truncated, edited: a missing column, an empty cell where every row
+    has one) raises :class:`RawDataError` naming the file, line and column; ``make report`` rebuilds
+    a damaged one from its recorded hash (tools/step_records.py) before any notebook reads it.
+    """
+    full, name = paths.resolve(path), paths.relative(path)
+    rebuild = "the file is not as notebooks/10_clean_observations.py wrote it (truncated or edited?): run make report"
+    try:
+        table = pd.read_csv(full, dtype={"region_code": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise RawDataError(name, f"cannot be read as CSV ({str(err).strip()}); {rebuild}") from None
+    for column in OBSERVATION_COLUMNS:
+        if column not in table.columns:
+            raise RawDataError(name, f"no column {column!r}; {rebuild}", row=1, column=column)
+    for column in _ALWAYS_FILLED:
+        empty = table[column].isna()
+        if empty.any():
+            raise RawDataError(name, f"empty cell; {rebuild}", row=int(empty.to_numpy().argmax()) + 2, column=column)
+    return table
 
 
 def selected_full_year(observations: pd.DataFrame, region_code: str | None = None,

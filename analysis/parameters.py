@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: text parameters that take one of a few words, by name: checked against these before any kernel starts
+#: (analysis/parameter_check.py) and again where they are used (``growth.COVID_TREATMENTS`` is this one)
+CHOICES: dict[str, tuple[str, ...]] = {"covid": ("none", "dummy", "exclude")}
+
 
 class ParameterError(ValueError):
     """A notebook parameter has the wrong type or value."""

@@ -102,10 +102,12 @@ def _year(text: str, bad) -> int:
 
 
 def _check_year(year: int, region_code: str, source_id: str, sources: dict, file: str, line: int) -> None:
-    """A year after the source was accessed, or before the region existed, is a typo (file, line, column)."""
+    """A year after the page's own date or after it was accessed, or before the region existed, is a typo
+    (file, line, column)."""
     region = catalogue.region(region_code)
     strict_input.check_year(year, file=file, line=line, column="year", accessed=sources[source_id].get("accessed"),
-                            source_id=source_id, first_year=region.get("established"), region=region["name_zh"])
+                            source_id=source_id, first_year=region.get("established"), region=region["name_zh"],
+                            published=sources[source_id].get("date"))
 
 
 def observation(*, obs_id: str, region_code: str, indicator_id: str, year: int, period: str, period_note: str,
@@ -127,9 +129,12 @@ def observation(*, obs_id: str, region_code: str, indicator_id: str, year: int, 
 
 
 def source_index(record: dict, record_name: str) -> tuple[dict[str, str], dict[str, dict]]:
-    """``({title: source_id}, sources)`` of a provenance record; a title registered twice is an error."""
+    """``({title: source_id}, sources)`` of a provenance record; a title or an address registered for
+    two sources is an error naming both (one page is one source, with one quality flag: a copy of a
+    page registered as ``official`` under a new id would lend its flag to rows citing the page)."""
     sources = record.get("sources") or {}
     by_title: dict[str, str] = {}
+    by_url: dict[str, str] = {}
     for sid, src in sources.items():
         for title in [src.get("title_zh"), *(src.get("title_variants_zh") or [])]:
             if not title:
@@ -137,9 +142,26 @@ def source_index(record: dict, record_name: str) -> tuple[dict[str, str], dict[s
             title = strict_input.normalise_cell(str(title)).strip()  # the rows' cells are NFKC-normalised too
             if title in by_title and by_title[title] != sid:
                 raise RawDataError(record_name, f"title {title!r} is registered for both '{by_title[title]}' and '{sid}'",
-                                   column="title_zh")
+                                   row=_source_line(record_name, sid), column="title_zh")
             by_title[title] = sid
+        url = strict_input.normalise_cell(str(src.get("url") or "")).strip().rstrip("/")
+        if url and url in by_url:
+            raise RawDataError(record_name, f"address {src.get('url')!r} is registered for both '{by_url[url]}' and '{sid}'; "
+                                            "one page is one source: keep one entry (other titles of the page go under "
+                                            "title_variants_zh)", row=_source_line(record_name, sid), column="url")
+        if url:
+            by_url.setdefault(url, sid)
     return by_title, sources
+
+
+def _source_line(record_name: str, source_id: str) -> int | None:
+    """The line of ``provenance.yml`` (``record_name``) where ``source_id``'s entry starts, if found."""
+    try:
+        text = paths.resolve(record_name).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(rf"^\s+{re.escape(source_id)}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 # --------------------------------------------------------------------------- bulletin rows
@@ -256,6 +278,11 @@ class BulletinReader:
             value = parse_value(cells["value"])
         with located_cells(self.name, line, "growth_pct"):
             growth = parse_growth(cells["growth_pct"])
+        if not math.isnan(growth):
+            try:  # a plausible rate, and the one the quote prints where it prints one
+                strict_input.check_growth(growth, cells["growth_pct"], cells["quote"])
+            except ValueError as err:
+                raise bad("growth_pct", str(err)) from None
         if info.growth_only and value is not None:
             raise bad("value", f"{cells['indicator'].strip()!r} is a growth rate: expected an empty value and the rate "
                                f"in growth_pct, found {cells['value'].strip()!r}")
@@ -317,8 +344,10 @@ class BulletinReader:
                 number, factor = self._ratio_component(row, unit_name, component, canonical)
             else:
                 number, factor = to_canonical(value.number, unit_name, canonical)
-        if number < 0 and catalogue.indicator(ind_id).get("kind") in ("level", "share"):
-            raise self._bad(row.line)("value", f"a level cannot be negative: {ind_id} expects a value >= 0, "
+        kind = catalogue.indicator(ind_id).get("kind")
+        if number <= 0 and kind == "level" or number < 0 and kind == "share":
+            raise self._bad(row.line)("value", f"a {kind} must be {'greater than 0' if kind == 'level' else 'at least 0'}: "
+                                               f"{ind_id} expects a value {'> 0' if kind == 'level' else '>= 0'}, "
                                                f"found {row.raw_value!r}")
         step = factor * Decimal(10) ** (-value.decimals)
         qualifier = value.qualifier

@@ -30,13 +30,25 @@ class ReportData:
     provenance: dict                    # data/raw/provenance.yml
     thresholds: dict                    # params/evaluation_thresholds.yaml
     evaluation_year: int
-    parameters: dict[str, dict] = field(default_factory=dict)  # params/*.yaml by file name
+    parameters: dict[str, dict] = field(default_factory=dict)  # the build's parameter files by name (parameter_files)
     stamp: dict = field(default_factory=dict)                  # git revision, package versions
     level: float = 0.8                  # coverage of the prediction intervals
     min_points_damped: int | None = None
     covid_years: tuple[int, ...] = ()
     robustness: pd.DataFrame | None = None          # robustness.csv (analysis/trust.py; None: not built)
     conclusion_caveats: pd.DataFrame | None = None  # conclusion_caveats.csv
+
+
+#: the parameter files a build reads (the Makefile's REPORT_PARAMS), shown in the report's stamp; a
+#: researcher's own params/my_case.yaml is theirs (``make scenario``) and never read by the report
+BUILD_PARAMETER_FILES = ("evaluation_thresholds.yaml", "final_evaluation.yaml",
+                         *(f"scenario_{i}.yaml" for i in scenarios.SCENARIO_INDICATORS))
+
+
+def parameter_files(params_dir: str | Path) -> dict[str, dict]:
+    """``{file name: contents}`` of the :data:`BUILD_PARAMETER_FILES` in ``params_dir`` (by name)."""
+    params = Path(params_dir)
+    return {name: load_yaml(params / name) for name in sorted(BUILD_PARAMETER_FILES) if (params / name).exists()}
 
 
 def load_report_data(processed_dir: str | Path, params_dir: str | Path, evaluation_year: int) -> ReportData:
@@ -62,7 +74,7 @@ def load_report_data(processed_dir: str | Path, params_dir: str | Path, evaluati
         readings={i: read(f"target_readings_{i}.csv") for i in summaries},
         provenance=provenance.load_provenance(), thresholds=load_thresholds(params / "evaluation_thresholds.yaml"),
         evaluation_year=evaluation_year,
-        parameters={p.name: load_yaml(p) for p in sorted(params.glob("*.yaml"))},
+        parameters=parameter_files(params),
         stamp={"git": report.git_revision(paths.ROOT),
                "versions": report.package_versions(("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "papermill",
                                                     "nbconvert", "jupytext", "jinja2", "mplfonts"))},

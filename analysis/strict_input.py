@@ -8,8 +8,12 @@ right but is not is refused with its file, line and column instead of being read
   ``٢٠٢٣``, Devanagari, …) are refused, never read as numbers by Python's Unicode-aware ``int``/``\\d``.
 - :func:`check_unique_header` — a CSV header that names a column twice is an error (csv.DictReader
   would silently keep the last copy).
-- :func:`check_year` — a year after the source was accessed (``accessed`` in provenance.yml) or
-  before the region existed under its code (``established`` in ``analysis/indicators.yml``) is a typo.
+- :func:`check_year` — a year after the page's own date (``date`` in provenance.yml, where the
+  page has one), after the source was accessed (``accessed``), or before the region existed under
+  its code (``established`` in ``analysis/indicators.yml``) is a typo.
+- :func:`check_growth` — a growth rate of −100 % or less (the level would be gone) or above
+  :data:`GROWTH_MAX_PCT` is a typo, and where the quote prints a rate (``增长5.1%``, ``7-percent``,
+  ``增长2.27倍``) the cell must be one it prints.
 - :func:`check_value_in_quote` — the row's value, converted to the indicator's canonical unit, must
   be printed in its quote: the comparison is between normalised *numbers* (a quote's
   ``1兆3797億5800萬元`` is 13 797.58 亿元), never between texts, and a quote that prints no such number
@@ -23,8 +27,12 @@ from decimal import Decimal
 
 from analysis.errors import RawDataError
 
-__all__ = ["normalise_cell", "normalise_row", "check_unique_header", "check_year", "quote_amounts",
-           "check_value_in_quote", "QuoteMismatch"]
+__all__ = ["normalise_cell", "normalise_row", "check_unique_header", "check_year", "check_growth", "quote_amounts",
+           "check_value_in_quote", "QuoteMismatch", "GROWTH_MAX_PCT"]
+
+#: the largest growth rate (percent) a cell may hold: +1000 % is eleven times the level of the year
+#: before (the highest published here is +227 %, tourism revenue after 2022)
+GROWTH_MAX_PCT = 1000
 
 
 def normalise_cell(text: str) -> str:
@@ -65,22 +73,56 @@ def check_unique_header(header: list[str], file: str) -> None:
         seen[key] = position
 
 
-def check_year(year: int, *, file: str, line: int, column: str, accessed, source_id: str, first_year: int | None,
-               region: str) -> None:
-    """Raise :class:`RawDataError` unless ``first_year <= year <= the year of accessed``.
+def _year_of(date) -> int | None:
+    """The year of a provenance date (a date, ``"2026-11"``, ``"2024-01-04"``), ``None`` if it has none."""
+    m = re.match(r"\s*(\d{4})", str(date or ""))
+    return int(m.group(1)) if m else None
 
-    ``accessed`` is the provenance ``accessed`` value of the row's source (a date or ``"2026-11"``):
-    a page cannot print a figure for a year after it was read. ``first_year`` is the year the
-    region was established under its code (``None``: no lower bound).
+
+def check_year(year: int, *, file: str, line: int, column: str, accessed, source_id: str, first_year: int | None,
+               region: str, published=None) -> None:
+    """Raise :class:`RawDataError` unless ``first_year <= year <=`` the year of ``published`` (else ``accessed``).
+
+    ``published`` is the page's own ``date`` in provenance.yml, where it has one, ``accessed`` the
+    month it was read (a date or ``"2026-11"``): a page cannot print a figure for a year after it was
+    written, nor after it was read. ``first_year`` is the year the region was established under its
+    code (``None``: no lower bound).
     """
-    m = re.match(r"\s*(\d{4})", str(accessed or ""))
-    last = int(m.group(1)) if m else None
+    page = _year_of(published)
+    if page is not None and year > page:
+        raise RawDataError(file, f"year {year} is after the date of source '{source_id}' ({published}); expected a year "
+                                 f"from {first_year or '…'} to {page}: a page cannot print a figure for a later year",
+                           row=line, column=column)
+    last = _year_of(accessed)
     if last is not None and year > last:
         raise RawDataError(file, f"year {year} is after source '{source_id}' was accessed ({accessed}); expected a year "
                                  f"from {first_year or '…'} to {last} (a typo such as 2032 for 2023?)", row=line, column=column)
     if first_year is not None and year < first_year:
         raise RawDataError(file, f"year {year} is before {region} existed (established {first_year}); expected a year "
                                  f"from {first_year} to {last or '…'}", row=line, column=column)
+
+
+def check_growth(growth_pct: float, cell: str, quote: str) -> None:
+    """Raise ``ValueError`` unless ``-100 < growth_pct <= GROWTH_MAX_PCT`` and, where ``quote``
+    prints growth rates (a number before ``%``, ``percent``, ``倍``), the number in ``cell`` is one of them.
+
+    >>> check_growth(5.1, "5.1", "增长5.1%"), check_growth(227.0, "增长2.27倍", "增长2.27倍")
+    (None, None)
+    >>> check_growth(5.2, "5.2", "GDP增长5.1%")
+    Traceback (most recent call last):
+    ...
+    ValueError: the quote prints the growth rate 5.1 but the cell has 5.2; expected the rate as the quote prints it
+    """
+    if not -100 < growth_pct <= GROWTH_MAX_PCT:
+        raise ValueError(f"a growth rate of {growth_pct:g} % is not plausible: expected more than -100 % (a level that "
+                         f"falls by 100 % is gone) and at most {GROWTH_MAX_PCT} %")
+    printed = {Decimal(n.replace(",", "")) for n in _GROWTH_IN_QUOTE.findall(
+        unicodedata.normalize("NFKC", quote or "").translate(_TRADITIONAL))}
+    number = re.search(_NUM, unicodedata.normalize("NFKC", cell or ""))
+    if printed and number and Decimal(number.group(0).replace(",", "")) not in printed:
+        shown = ", ".join(f"{n:f}" for n in sorted(printed))
+        raise ValueError(f"the quote prints the growth rate {shown} but the cell has {number.group(0)}; expected the rate "
+                         "as the quote prints it")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,6 +136,8 @@ _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _COMPOUND = re.compile(rf"(?<![\d.,])({_NUM})(兆|万亿|亿)((?:{_NUM}(?:亿|万))+)元")
 _PART = re.compile(rf"({_NUM})(亿|万)")
 _PLAIN = re.compile(rf"(?<![\d.,])({_NUM})(?![\d])")
+#: a growth rate as a quote prints it: 5.1%, 7-percent, 7 per cent, 2.27倍 (not "percentage points")
+_GROWTH_IN_QUOTE = re.compile(rf"(?<![\d.,])({_NUM})\s*-?\s*(?:%|percent\b|per cent\b|倍)", re.I)
 
 
 def quote_amounts(quote: str, units) -> list[tuple[Decimal, str | None, int]]:

@@ -33,6 +33,7 @@ title_prefix = "表 1"
 from IPython.display import Markdown, display
 
 from analysis import bureau_table, files, paths
+from analysis.markdown_text import escape
 from analysis.parameters import check_parameter
 
 check_parameter("input_path", input_path, str)
@@ -70,6 +71,6 @@ display(checks[["region_zh", "check_zh", "expected", "recomputed", "difference",
 
 # %%
 rounding = checks[checks["verdict"] == "rounding"]
-lines = [f"- {r.region_zh}：{r.check_zh}，分项之和 {r.recomputed:g}，表中合计 {r.expected:g}，"
+lines = [f"- {escape(r.region_zh)}：{escape(r.check_zh)}，分项之和 {r.recomputed:g}，表中合计 {r.expected:g}，"
          f"差 {r.difference:+g}（舍入可解释的上限 {r.tolerance:g}）" for r in rounding.itertuples()]
 display(Markdown("**舍入差异**（报告，不视为错误）：\n\n" + ("\n".join(lines) if lines else "无")))

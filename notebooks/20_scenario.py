@@ -44,6 +44,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import catalogue, figures, files, labels, observations, paths, report_format, scenarios, style, trust, trust_words, words
+from analysis.markdown_text import escape  # text from a parameter file is shown as typed, never as markup
 from analysis.parameters import ParameterError, check_parameter
 
 check_parameter("title", title, str)
@@ -74,7 +75,7 @@ out_dir, fig_dir = paths.resolve(output_dir), paths.resolve(figures_dir)
 # ## 数据与情景
 
 # %%
-display(Markdown(f"### {title}\n\n{title_en}\n\n{description}"))
+display(Markdown(f"### {escape(title)}\n\n{escape(title_en)}\n\n{escape(description)}"))
 display(series)
 table, summary = scenarios.build_scenarios(series, unit=unit, target=target_value, target_year=horizon, stated_rate=rate,
                                            base_year=base_year, covid=covid, seed=seed, level=float(level),
@@ -126,6 +127,6 @@ for message in words.from_json(summary["note_messages"]):
     lines.append(words.text("scenario.explain.note", "zh", note=words.render(message, "zh")))
 # the series' weakest source and whether it mixes census vintages or XPCC coverage (analysis/trust_words.py)
 lines.append(trust_words.series_caveat_text(obs, region_code, indicator, horizon, "zh"))
-display(Markdown("\n".join(f"- {line}" for line in lines)))
+display(Markdown("\n".join(f"- {escape(line)}" for line in lines)))
 if len(readings):
     display(readings)

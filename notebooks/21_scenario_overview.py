@@ -38,6 +38,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import catalogue, figures, files, growth, observations, paths, scenarios, style, trust_words, words
+from analysis.markdown_text import escape
 from analysis.parameters import ParameterError, check_parameter
 
 for _name in ("sweep_from", "sweep_to", "sweep_step"):
@@ -83,7 +84,8 @@ for indicator in scenarios.SCENARIO_INDICATORS:
 backtest = pd.concat(parts, ignore_index=True)
 display(backtest)
 # what each backtested series rests on: weakest source, census vintages, XPCC coverage (analysis/trust_words.py)
-display(Markdown("\n".join(f"- {catalogue.indicator(i)['name_zh']}：{trust_words.series_caveat_text(obs, region_code, i, backtest_cutoff, 'zh')}"
+display(Markdown("\n".join(f"- {escape(catalogue.indicator(i)['name_zh'])}："
+                           f"{escape(trust_words.series_caveat_text(obs, region_code, i, backtest_cutoff, 'zh'))}"
                            for i in scenarios.SCENARIO_INDICATORS)))
 
 # %%

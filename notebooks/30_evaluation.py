@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from analysis import audit, figures, files, paths, progress, provenance, scoreboard, style, words
+from analysis.markdown_text import escape
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
@@ -43,7 +44,7 @@ plan_text = files.read_utf8_text(paths.resolve(plan_path))
 # %%
 target_progress = scoreboard.evaluate_targets(plan_targets, obs, evaluation_year, thresholds)
 plan_audit = audit.audit_plan(plan_text, plan_targets, file=paths.relative(plan_path))
-display(Markdown(f"**{evaluation_year} 年：{progress.summary_line(target_progress)}**"))
+display(Markdown(f"**{evaluation_year} 年：{escape(progress.summary_line(target_progress))}**"))
 display(target_progress)
 display(plan_audit)
 

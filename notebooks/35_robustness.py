@@ -36,6 +36,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import files, observation_rules, paths, scenarios, scoreboard, trust, trust_words
+from analysis.markdown_text import escape
 from analysis.parameters import check_parameter
 
 check_parameter("evaluation_year", evaluation_year, int, minimum=2021, maximum=2025)
@@ -53,7 +54,7 @@ for ind, s in summaries.items():
         a, b = float(row[ours].iloc[0]), float(s[theirs])
         if not ((math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)):
             raise ValueError(f"{ind}: recomputed {ours} {a!r} differs from scenario_summary_{ind}.csv ({b!r}); rerun make report")
-display(Markdown(trust_words.trust_line(robust, "zh") + "\n\n" + trust_words.trust_line(robust, "en")))
+display(Markdown(escape(trust_words.trust_line(robust, "zh")) + "\n\n" + escape(trust_words.trust_line(robust, "en"))))
 display(robust)
 display(caveats)
 

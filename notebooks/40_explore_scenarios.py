@@ -44,6 +44,7 @@ from IPython.display import Markdown, display
 
 from analysis import explorer
 from analysis.explorer_widgets import ExplorerApp
+from analysis.markdown_text import escape
 
 start = explorer.State(indicator=indicator, region_code=str(region_code), target=target, stated_rate=stated_rate,
                        base_year=base_year, horizon=horizon, covid=covid, seed=seed, level=level,
@@ -55,4 +56,4 @@ display(app.widget)
 # The summary for the starting choices, as text (kept in the executed notebook; not on the `make explore` page):
 
 # %% tags=["not-in-app"]
-display(Markdown(app.message or explorer.summary_text(app.result, language)))
+display(Markdown(escape(app.message or explorer.summary_text(app.result, language))))  # shown as typed, never as markup

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -178,7 +179,7 @@ def unregistered_source(copy):
 
 def negative_level(copy):
     write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), 2, ",1191,", ",-1191,"))
-    return [f"{CJ}, line 2, column 'value': a level cannot be negative", "expects a value >= 0", "found '-1191'"]
+    return [f"{CJ}, line 2, column 'value': a level must be greater than 0", "expects a value > 0", "found '-1191'"]
 
 
 def changed_checksum(copy):
@@ -234,7 +235,7 @@ def year_typo(copy):
     """2023 → 2032 made the scoreboard say 无数据 and the evaluation succeed."""
     line = retail_line(copy)
     write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, "昌吉回族自治州,2023,", "昌吉回族自治州,2032,"))
-    return [f"{CJ}, line {line}, column 'year': year 2032 is after source 'yaliqi_changji_counties_2025' was accessed"]
+    return [f"{CJ}, line {line}, column 'year': year 2032 is after the date of source 'yaliqi_changji_counties_2025' (2025-01-15)"]
 
 
 def table1_missing_last_value(copy):
@@ -253,6 +254,60 @@ def rule_quote_not_in_its_file(copy):
     write_raw(copy, RULES, data.replace(old, "The 2018 figures were revised in the census".encode()))
     return [f"{RULES}, column 'quote': rule 'changji_2018_figures_before_census_revision': the quote",
             "is not in data_notes.md"]
+
+
+# ---- issue 21: every failure names its place; one page, one source -------------------------------
+
+GDP_2017 = "分别是1710亿元和1191亿元"  # the quote of Changji's 2017 GDP row (line 2)
+GDP_2018 = "achieved a GDP of 136.73 billion yuan"  # Changji's 2018 GDP row: "… an increase of 5.1% …"
+
+
+def cj_line(copy, needle: str) -> int:
+    return next(i for i, row in enumerate(lines_of(copy.path(CJ).read_bytes()), 1) if needle.encode() in row)
+
+
+def same_address_two_ids(copy):
+    """The same page registered again under a new id, title and flag `official`: rows citing the copy's
+    title became official while the page's other rows stayed encyclopedia/blog."""
+    text = copy.path(PROVENANCE).read_text(encoding="utf-8")
+    start = text.index("  chinawiki_changji_en:")
+    block = text[start:text.index("\n  ", text.index("quality:", start)) + 1]
+    copy_block = (block.replace("chinawiki_changji_en:", "chinawiki_changji_official:", 1)
+                  .replace('title_zh: "Changji Hui Autonomous Prefecture', 'title_zh: "昌吉州（官方）Changji Hui Autonomous Prefecture', 1)
+                  .replace("quality: encyclopedia_blog", "quality: official"))
+    copy.write_bytes(PROVENANCE, (text + copy_block).encode("utf-8"))
+    return [f"{PROVENANCE}, line {text.count(chr(10)) + 1}, column 'url': address 'https://chinawiki.net/thread/35/335.html' is "
+            "registered for both 'chinawiki_changji_en' and 'chinawiki_changji_official'; one page is one source"]
+
+
+def cell_over_csv_limit(copy):
+    """`field larger than field limit (131072)`: a traceback naming no file."""
+    line = cj_line(copy, GDP_2017)
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, "1710亿元", "1710亿元" + "很" * 140_000))
+    return [f"{CJ}, line {line}, column 'quote': a cell of more than 131072 characters"]
+
+
+def level_zero(copy):
+    """Passed the row checks and failed later in a notebook naming neither the row nor the indicator."""
+    line = cj_line(copy, GDP_2017)
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, ",1191,", ",0,"))
+    return [f"{CJ}, line {line}, column 'value': a level must be greater than 0: gdp expects a value > 0, found '0'"]
+
+
+def year_after_page_date(copy):
+    """2026 is before the page was read (2026-11) but after the page's own date (2025-01-15)."""
+    line = retail_line(copy)
+    write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, "昌吉回族自治州,2023,", "昌吉回族自治州,2026,"))
+    return [f"{CJ}, line {line}, column 'year': year 2026 is after the date of source 'yaliqi_changji_counties_2025' "
+            "(2025-01-15); expected a year from 1954 to 2025"]
+
+
+def growth_of(value: str, message: str):
+    def apply(copy):
+        line = cj_line(copy, GDP_2018)
+        write_raw(copy, CJ, replace_in_line(copy.path(CJ).read_bytes(), line, ",5.1,", f",{value},"))
+        return [f"{CJ}, line {line}, column 'growth_pct': {message}"]
+    return apply
 
 
 FAULTS = [
@@ -274,6 +329,15 @@ FAULTS = [
     Fault("year_typo_2032", CJ, year_typo, "10_clean_observations"),
     Fault("table1_row_missing_last_value", PLAN, table1_missing_last_value, "01_clean_bureau_comparison"),
     Fault("rule_quote_not_in_its_file", RULES, rule_quote_not_in_its_file, "10_clean_observations"),
+    Fault("same_address_two_ids", PROVENANCE, same_address_two_ids, "10_clean_observations"),
+    Fault("cell_over_csv_limit", CJ, cell_over_csv_limit, "10_clean_observations"),
+    Fault("level_zero", CJ, level_zero, "10_clean_observations"),
+    Fault("year_after_page_date", CJ, year_after_page_date, "10_clean_observations"),
+    Fault("growth_minus_100", CJ, growth_of("-100", "a growth rate of -100 % is not plausible: expected more than -100 %"),
+          "10_clean_observations"),
+    Fault("growth_99999999", CJ, growth_of("99999999", "a growth rate of 1e+08 % is not plausible"), "10_clean_observations"),
+    Fault("growth_not_as_quoted", CJ, growth_of("5.2", "the quote prints the growth rate 5.1 but the cell has 5.2"),
+          "10_clean_observations"),
 ]
 
 
@@ -346,8 +410,10 @@ def test_raw_data_fault_stops_make_and_keeps_outputs(fresh_copy, fault, jobs):
         assert first_line.strip("'\"") in "".join(cell["source"])
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         assert errors and errors[0]["ename"] == ename and errors[0]["evalue"] == evalue
-    if jobs == 1:  # Make stopped at the first notebook that reads the file: nothing else ran
-        assert re.findall(r"▶ notebooks/(\w+)\.py", result.stdout) == [fault.notebook], result.stdout
+    if jobs == 1:  # Make stopped at the first notebook the fault breaks; any that ran before it (they read
+        # provenance.yml, whose recorded hash the fault changed) succeeded
+        ran = re.findall(r"▶ notebooks/(\w+)\.py", result.stdout)
+        assert ran[-1] == fault.notebook and all(f"✔ notebooks/{nb}.py (" in result.stdout for nb in ran[:-1]), result.stdout
     # the failed rule's targets do not look up to date: the next run tries it again
     assert not up_to_date(copy)
 
@@ -538,22 +604,57 @@ SCENARIO_OK = "title: 社零 7%\nindicator: retail_sales_total\nstated_rate: 0.0
 @pytest.mark.parametrize("name, content, message", [
     ("empty.yaml", "", "the parameter file is empty"),
     ("typo.yaml", "indicator: retail_sales_total\nstated_rat: 0.20\n",
-     "unknown parameter 'stated_rat' (in params/typo.yaml): notebooks/20_scenario.py has no such parameter; "
+     "unknown parameter 'stated_rat' (in params/typo.yaml, line 2): notebooks/20_scenario.py has no such parameter; "
      "did you mean 'stated_rate'? allowed: base_year,"),
     ("syntax.yaml", "indicator: retail_sales_total\ntitle: [unclosed\n", "params/syntax.yaml, line 3, column '1': YAML syntax error"),
     ("level.yaml", "indicator: retail_sales_total\nlevel: high\n",
-     "parameter 'level' = 'high' (in params/level.yaml): expected a number, like the notebook's default 0.8"),
+     "parameter 'level' = 'high' (in params/level.yaml, line 2): expected a number, like the notebook's default 0.8"),
+    # issue 21: every case one located line, before any kernel
+    ("covid.yaml", "indicator: retail_sales_total\ncovid: no\n",
+     "parameter 'covid' = no (in params/covid.yaml, line 2): YAML reads the bare word 'no' as false, but 'covid' takes text "
+     "(allowed values are 'none', 'dummy', 'exclude')"),
+    ("bad_date.yaml", "title: 2024-13-45\n",
+     "params/bad_date.yaml, line 1, column '8': YAML reads '2024-13-45' as a date, but it is not one (month must be in 1..12)"),
+    ("date.yaml", "title: 2024-05-01\n", "parameter 'title' = 2024-05-01 (in params/date.yaml, line 1): YAML reads it as a date"),
+    ("binary.yaml", "indicator: retail_sales_total\ntitle: !!binary aGVsbG8=\n",
+     "parameter 'title' = !!binary aGVsbG8= (in params/binary.yaml, line 2): YAML reads it as binary data (!!binary)"),
+    ("list.yaml", "description: [a, b]\n",
+     "parameter 'description' = ['a', 'b'] (in params/list.yaml, line 1): expected text, like the notebook's default ''"),
+    ("merge.yaml", "base: &base {seed: 7}\ncase:\n  <<: *base\n", "params/merge.yaml, line 1, column '7': anchors and aliases"),
+    ("merge_only.yaml", "seed: 7\nextra:\n  <<: {seed: 8}\n",
+     "params/merge_only.yaml, line 3, column '3': merge keys (<<) are not supported: write the keys out"),
+    ("bomb.yaml", "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
+                          for p, c in zip([None, *"abcdefgh"], "abcdefghi")) + "description: *i\n",
+     "params/bomb.yaml, line 1, column '4': anchors and aliases (&name, *name) are not allowed here"),
+    ("deep.yaml", "description: " + "[" * 30_000 + "]" * 30_000 + "\n",
+     "params/deep.yaml, line 1, column '45': nested more than 32 levels deep"),
+    ("deeper.yaml", "description: " + "[" * 100_000 + "]" * 100_000 + "\n",
+     "params/deeper.yaml: the file holds 200014 characters; expected at most 65536"),
+    ("scratch.yaml", "- indicator: retail_sales_total\n- seed: 7\n",
+     "params/scratch.yaml, line 1: expected a mapping of parameter names to values (`name: value` lines), found a list"),
+    ("passwd.yaml", "indicator: retail_sales_total\nobservations_path: /etc/passwd\n",
+     "parameter 'observations_path' (in params/passwd.yaml, line 2) names a file or folder: paths are set by Make"),
+    ("outside.yaml", "output_dir: ../outside\n",
+     "parameter 'output_dir' (in params/outside.yaml, line 1) names a file or folder: paths are set by Make"),
 ])
-def test_make_scenario_refuses_bad_parameters_before_any_kernel(fresh_copy, name, content, message):
-    copy = fresh_copy
+def test_make_scenario_refuses_bad_parameters_before_any_kernel(refusal_copy, name, content, message):
+    copy = refusal_copy
     copy.path(f"params/{name}").write_text(content, encoding="utf-8")
     before = copy.output_hashes()
     result = copy.make("scenario", f"PARAMS=params/{name}")
+    copy.path(f"params/{name}").unlink()
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("✖")]
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.stderr and "▶" not in result.stdout
     assert copy.output_hashes() == before
+    assert not (copy.root.parent / "outside").exists()
+
+
+@pytest.fixture(scope="module")
+def refusal_copy(built_copy, tmp_path_factory) -> ProjectCopy:
+    """One copy of the built copy for the cases that must stop before anything runs (nothing is written)."""
+    return clone_copy(built_copy, tmp_path_factory.mktemp("refusals") / "project")
 
 
 #: names as a file received from someone else may carry them; none may run anything
@@ -582,7 +683,7 @@ def test_make_scenario_file_names_are_data_never_code(fresh_copy):
         (copy.path("params") / name).write_text("stated_rat: 0.2\n", encoding="utf-8")
         result = copy.make("scenario", f"PARAMS=params/{name}")
         assert result.returncode != 0
-        assert f"unknown parameter 'stated_rat' (in params/{name})" in result.stderr, result.stderr
+        assert f"unknown parameter 'stated_rat' (in params/{name}, line 1)" in result.stderr, result.stderr
         assert pwned(copy) == [], name
     # and one whole run with every kind of character in one name: executed notebook, tables, chart, HTML
     name = """my case "q";`touch pwned_1`$(touch pwned_2);touch pwned_3;$(shell touch pwned_4)情景's"""
@@ -597,3 +698,192 @@ def test_make_scenario_file_names_are_data_never_code(fresh_copy):
     assert "社零 7%" in (out / f"{name}.html").read_text(encoding="utf-8")
     after = {k: v for k, v in copy.output_hashes().items() if not k.startswith("reports/scenarios/")}
     assert after == before  # the report's own outputs are not touched
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 21: data never becomes code, parameters never reach outside, content not clocks, a quiet terminal
+# ---------------------------------------------------------------------------------------------
+
+RETAIL_SCENARIO = "params/scenario_retail_sales_total.yaml"
+#: markup in a data field: each part would mark the page (document.documentElement.dataset.pwned) if it ran
+PAYLOAD = ('<script>document.documentElement.dataset.pwned="script"</script>'
+           '<img src=x onerror="document.documentElement.dataset.pwned=\'img\'">'
+           '<svg onload="document.documentElement.dataset.pwned=\'svg\'"></svg>')
+ALIAS_BOMB = "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
+                     for p, c in zip([None, *"abcdefgh"], "abcdefghi"))
+
+
+def one_error(result) -> str:
+    """The one line that says what is wrong in a refused run (the runner's ✖, or Make's own *** for a
+    variable; Make's "*** [Makefile:…] Error 2" that follow a failed recipe say only where it stopped):
+    no traceback, nothing run."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output and "▶" not in result.stdout, output
+    errors = [line for line in output.splitlines()
+              if line.startswith("✖") or "***" in line and not re.search(r"\*\*\* \[Makefile:\d+: .*\] Error \d+$", line)]
+    assert len(errors) == 1, output
+    return errors[0]
+
+
+def test_make_report_refuses_paths_in_a_params_file_and_bad_make_variables(fresh_copy, tmp_path):
+    """`output_dir`/`figures_dir` outside the project in a report scenario file were honoured (five files
+    written outside, and the scenario reran on every build); an alias bomb ran the kernel out of memory;
+    EVALUATION_YEAR="2023 2024" passed the year check; a scratch params/scenario_*.yaml that is not a
+    mapping broke make report with an AttributeError."""
+    copy = fresh_copy
+    outside = tmp_path / "outside"
+    original = copy.path(RETAIL_SCENARIO).read_bytes()
+    line = original.count(b"\n") + 1  # the first line appended below
+    before = copy.output_hashes()
+    cases = [
+        (f"output_dir: {outside}\nfigures_dir: {outside}\n",
+         f"✖ parameter 'output_dir' (in {RETAIL_SCENARIO}, line {line}) names a file or folder: paths are set by Make"),
+        ("observations_path: /etc/passwd\n",
+         f"✖ parameter 'observations_path' (in {RETAIL_SCENARIO}, line {line}) names a file or folder"),
+        (ALIAS_BOMB + "description: *i\n",
+         f"✖ {RETAIL_SCENARIO}, line {line}, column '4': anchors and aliases (&name, *name) are not allowed here"),
+    ]
+    for extra, message in cases:
+        copy.write_bytes(RETAIL_SCENARIO, original + extra.encode("utf-8"))
+        result = copy.make("report", "JOBS=1")
+        assert one_error(result).startswith(message), result.stderr
+        assert not outside.exists() and copy.output_hashes() == before
+    copy.write_bytes(RETAIL_SCENARIO, original)
+
+    # a researcher's scratch file that is not a mapping: the report neither reads nor shows it
+    copy.path("params/scenario_scratch.yaml").write_text("- indicator: retail_sales_total\n", encoding="utf-8")
+    for variable, message in [("EVALUATION_YEAR=2023 2024", "EVALUATION_YEAR=2023 2024: expected a year of the plan period, one of"),
+                              ("EVALUATION_YEAR=2026", "EVALUATION_YEAR=2026: expected a year of the plan period, one of"),
+                              ("JOBS=0", "JOBS=0: expected a positive whole number of parallel jobs"),
+                              ("JOBS=two", "JOBS=two: expected a positive whole number of parallel jobs")]:
+        assert message in one_error(copy.make("report", variable))
+    result = copy.make("report")
+    assert result.returncode == 0 and "▶" not in result.stdout, result.stdout + result.stderr
+    assert copy.output_hashes() == before
+
+
+#: step 10's outputs (tables and executed notebook)
+CLEANING_OUTPUTS = ["data/processed/observations.csv", "data/processed/observations_unused.csv", "data/processed/plan_targets.csv",
+                    "reports/notebooks/10_clean_observations.ipynb"]
+#: what a quiet build prints: progress and result lines, never a recipe
+PROGRESS_LINE = re.compile(r"^(\[\d+/\d+\] [▶✔]|✔ |↻ )")
+
+
+def test_content_not_clocks_and_a_quiet_terminal(fresh_copy):
+    """A truncated observations.csv was never rebuilt (every later build failed with `cannot convert float
+    NaN to integer`); with the cleaning step's outputs dated 2030, a changed raw value (hash recorded) left
+    both reports showing the old value; every step echoed ~5 KB of recipe between its ▶ and ✔ lines."""
+    copy = fresh_copy
+    built = copy.output_hashes()
+
+    # 1. a truncated table, dated as it was: rebuilt from its recorded hash, the same bytes as built
+    observations = copy.path("data/processed/observations.csv")
+    data, st = observations.read_bytes(), observations.stat()
+    observations.write_bytes(data[: len(data) // 2])
+    os.utime(observations, ns=(st.st_atime_ns, st.st_mtime_ns))
+    result = copy.make("report")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert ("↻ data/processed/observations.csv is not the file notebooks/10_clean_observations.py wrote (damaged or edited "
+            "by hand): it is rebuilt") in result.stdout
+    assert copy.output_hashes() == built
+    # ... and the terminal shows the build's own lines only (errors would print in full)
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert lines and all(PROGRESS_LINE.match(line) for line in lines), result.stdout
+    assert result.stderr == "" and "notebook_runner.py" not in result.stdout and "BECAUSE=" not in result.stdout
+
+    # 2. the cleaning step's outputs dated 2030, then a raw value changed (its hash recorded, provenance.yml's date kept)
+    in_2030 = time.mktime((2030, 1, 1, 0, 0, 0, 0, 0, -1))
+    for rel in CLEANING_OUTPUTS:
+        os.utime(copy.path(rel), (in_2030, in_2030))
+    line = retail_line(copy)
+    write_raw(copy, CJ, replace_in_line(replace_in_line(copy.path(CJ).read_bytes(), line, RETAIL_2023, ",291.52,亿元,"),
+                                        line, "291.51亿元", "291.52亿元"))
+    result = copy.make("report", "V=1")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "tools/notebook_runner.py execute notebooks/10_clean_observations.py" in result.stdout  # V=1 shows the commands
+    table = pd.read_csv(copy.path("data/processed/observations.csv"), dtype={"region_code": str})
+    retail = table[(table.region_code == "652300") & (table.indicator_id == "retail_sales_total") & (table.year == 2023)]
+    assert retail["value"].tolist() == [291.52]
+    text = copy.path("reports/mid_term_evaluation.html").read_text(encoding="utf-8")
+    assert "291.52" in text and "291.51" not in text
+    # the English edition too (it may write the amount in another scale, so by its content having changed)
+    assert copy.output_hashes()["reports/mid_term_evaluation.en.html"] != built["reports/mid_term_evaluation.en.html"]
+    assert [rel for rel in copy.output_hashes() if copy.path(rel).stat().st_mtime > time.time()] == []
+
+
+def inject_everywhere(copy: ProjectCopy) -> None:
+    """:data:`PAYLOAD` in every field a reader sees: a report scenario's title, English title and
+    description; a source's titles, publishers and notes (provenance.yml); a bulletin row's indicator
+    and quote (an unused row, shown in the cleaning notebook)."""
+    scenario = copy.path(RETAIL_SCENARIO).read_text(encoding="utf-8")
+    scenario = re.sub(r"(?m)^(title|title_en): .*$", lambda m: f"{m.group(1)}: {json.dumps(PAYLOAD)}", scenario)
+    scenario = re.sub(r"(?ms)^description: >-\n(  .*?\n)+", f"description: {json.dumps(PAYLOAD)}\n", scenario)
+    copy.write_bytes(RETAIL_SCENARIO, scenario.encode("utf-8"))
+    record = yaml.safe_load(copy.path(PROVENANCE).read_text(encoding="utf-8"))
+    page = record["sources"]["chinawiki_changji_en"]
+    for field in ("title_en", "short_zh", "short_en", "publisher_zh", "publisher_en", "notes"):
+        page[field] = PAYLOAD
+    rows = lines_of(copy.path(CJ).read_bytes())
+    extra = io.StringIO()
+    csv.writer(extra, lineterminator="\r\n").writerow(["昌吉回族自治州", "2023", PAYLOAD, "1", "亿元", "", page["title_zh"], page["url"], PAYLOAD])
+    data = b"".join(rows) + extra.getvalue().encode("utf-8")
+    record["files"][Path(CJ).name]["sha256"] = hashlib.sha256(data).hexdigest()
+    copy.write_bytes(CJ, data)
+    copy.write_bytes(PROVENANCE, yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=1000).encode("utf-8"))
+    copy.write_bytes("params/evil.yaml", scenario.encode("utf-8"))
+
+
+@pytest.mark.browser
+def test_no_text_from_data_runs_in_any_page(fresh_copy, browser):
+    """A scenario's title ran `<img onerror>`, `<script>` and `<svg onload>` in reports/notebooks/*.html and
+    in `make scenario HTML=1` pages, which carried no Content-Security-Policy. Every page the project
+    writes, with the payload in every field: shown as text, run nowhere, under a hash-based policy."""
+    copy = fresh_copy
+    inject_everywhere(copy)
+    result = copy.make("report")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = copy.make("scenario", "PARAMS=params/evil.yaml", "HTML=1")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    pages = sorted(copy.path("reports").rglob("*.html"))
+    shown_in = {"reports/scenarios/evil/evil.html", "reports/notebooks/20_scenario_retail_sales_total.html",
+                "reports/mid_term_evaluation.html",
+                "reports/mid_term_evaluation.en.html"}
+    assert shown_in <= {p.relative_to(copy.root).as_posix() for p in pages}
+    for path in pages:
+        rel = path.relative_to(copy.root).as_posix()
+        page = browser.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.pwned") is None, rel
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, rel
+        if rel in shown_in:
+            assert '<script>document.documentElement.dataset.pwned="script"</script>' in page.inner_text("body"), rel
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_script_that_reached_a_notebook_output_is_blocked_by_the_policy(browser, tmp_path):
+    """Were a value ever written unescaped into an output, the executed notebook's policy still runs none
+    of it (nor any inline event handler), while the report's own script (an output marked as the report)
+    keeps running."""
+    import nbformat
+
+    from tools import notebook_runner
+
+    cell = nbformat.v4.new_code_cell("display(HTML(title))", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": PAYLOAD}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>report</p><script>document.body.dataset.report = 'ran'</script>"},
+                               metadata={"report": {"title": "t"}})])
+    executed = tmp_path / "nb.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), executed)
+    for no_input in ([], ["--no-input"]):
+        html = tmp_path / f"nb{len(no_input)}.html"
+        assert notebook_runner.main(["html", str(executed), str(html), *no_input]) == 0
+        page = browser.new_page()
+        page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                             "e => window.__csp.push(e.violatedDirective));")
+        page.goto(html.as_uri(), wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.pwned") is None
+        assert page.evaluate("document.body.dataset.report") == "ran"
+        assert {"script-src-elem", "script-src-attr"} <= set(page.evaluate("window.__csp"))
+        page.close()

@@ -105,3 +105,41 @@ def test_a_misspelt_threshold_is_an_error_not_a_default(tmp_path):
     path.write_text("title: t\ndescription: d\nahead_margin: 0.1\nlagging_margn: 0.2\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="unknown key 'lagging_margn' in .*thresholds.yaml; did you mean 'lagging_margin'?"):
         progress.load_thresholds(path)
+
+
+# ---- issue 21: text parameters, YAML's own errors and paths, each on one line naming file, line, parameter ----
+
+@pytest.mark.parametrize("text, message", [
+    ("title: x\ncovid: no\n", "parameter 'covid' = no (in {f}, line 2): YAML reads the bare word 'no' as false, but 'covid' takes "
+                              "text (allowed values are 'none', 'dummy', 'exclude')"),
+    ("covid: dumy\n", "parameter 'covid' = 'dumy' (in {f}, line 1): allowed values are 'none', 'dummy', 'exclude'"),
+    ("title: yes\n", "parameter 'title' = yes (in {f}, line 1): YAML reads the bare word 'yes' as true, but 'title' takes text "
+                     "(put the word in quotes if it is the text you mean)"),
+    ("title: 2024-05-01\n", "parameter 'title' = 2024-05-01 (in {f}, line 1): YAML reads it as a date"),
+    ("title: !!binary aGVsbG8=\n", "parameter 'title' = !!binary aGVsbG8= (in {f}, line 1): YAML reads it as binary data"),
+    ("description: [a]\n", "parameter 'description' = ['a'] (in {f}, line 1): expected text, like the notebook's default ''"),
+    ("description: {a: 1}\n", "parameter 'description' = {'a': 1} (in {f}, line 1): expected text"),
+    ("seed: 7\noutput_dir: /tmp\n", "parameter 'output_dir' (in {f}, line 2) names a file or folder: paths are set by Make"),
+    ("observations_path: /etc/passwd\n", "parameter 'observations_path' (in {f}, line 1) names a file or folder"),
+    ("title: 2024-13-45\n", "{f}, line 1, column '8': YAML reads '2024-13-45' as a date, but it is not one (month must be in 1..12)"),
+    ("a: &x 1\ndescription: *x\n", "{f}, line 1, column '4': anchors and aliases (&name, *name) are not allowed here"),
+    ("title: x\nseed:\n  <<: {a: 1}\n", "{f}, line 3, column '3': merge keys (<<) are not supported: write the keys out"),
+    ("description: " + "[" * 40 + "]" * 40 + "\n", "{f}, line 1, column '45': nested more than 32 levels deep"),
+])
+def test_every_kind_is_checked_before_the_kernel_naming_file_line_and_parameter(tmp_path, scenario_nb, text, message):
+    with pytest.raises(ValueError) as err:  # ParameterError or RawDataError, both ValueErrors
+        check_file(tmp_path, scenario_nb, text)
+    assert str(err.value).startswith(message.replace("{f}", str(tmp_path / "case.yaml"))), str(err.value)
+
+
+def test_the_notebooks_path_parameters_are_recognised():
+    from analysis.parameter_check import declared_parameters, is_path_parameter
+
+    paths_of = {}
+    for nb in sorted((paths.ROOT / "notebooks").glob("[0-9]*.py")):
+        declared = declared_parameters(jupytext.read(nb))
+        paths_of[nb.stem] = sorted(name for name, default in declared.items() if is_path_parameter(name, default))
+    assert paths_of["20_scenario"] == ["figures_dir", "observations_path", "output_dir", "targets_path"]
+    assert paths_of["31_final_evaluation"] == ["final_params_path", "observations_path", "output_dir", "scenario_params",
+                                               "targets_path", "thresholds_path"]
+    assert paths_of["90_report"] == ["figures_dir", "params_dir", "processed_dir"]

@@ -73,3 +73,46 @@ def test_a_step_that_wrote_nothing_is_not_recorded(project):
     argv = [*ARGV, "--cwd", "notebooks"]
     Step(argv, INPUTS).done([])
     assert Step(argv, INPUTS).kept() is None
+
+
+# ---- content, not clocks (issue 21): step_records.outdate before Make decides ------------------
+
+NOW = 1_900_000_000 * 10**9  # a fixed "now" (2030-03-17) for outdate
+SUMMARY = "data/processed/scenario_summary_retail_sales_total.csv"
+
+
+def test_outputs_dated_in_the_future_cannot_hide_a_changed_input(project):
+    """With the outputs dated 2031, a changed summary dated before them was never seen by Make."""
+    future = NOW + 365 * 24 * 3600 * 10**9
+    for rel in OUTPUTS:
+        os.utime(project / rel, ns=(future, future))
+    summary = project / SUMMARY
+    summary.write_text("indicator_id,latest_value\nretail_sales_total,300.0\n", encoding="utf-8")
+    os.utime(summary, ns=(NOW - 10**12, NOW - 10**12))
+    said = step_records.outdate(project, NOW)
+    assert said == [f"↻ {SUMMARY} changed since notebooks/21_scenario_overview.py last read it but is dated before its outputs: "
+                    "dated now, so the step runs again"]
+    assert summary.stat().st_mtime_ns == NOW
+    assert all((project / rel).stat().st_mtime_ns < NOW for rel in OUTPUTS)  # back from the future, older than the input
+
+
+def test_an_output_that_is_not_what_its_step_wrote_is_dated_back(project):
+    (project / OUTPUTS[0]).write_text("indicator_id\n", encoding="utf-8")  # truncated
+    assert step_records.outdate(project, NOW) == [
+        f"↻ {OUTPUTS[0]} is not the file notebooks/21_scenario_overview.py wrote (damaged or edited by hand): it is rebuilt"]
+    assert (project / OUTPUTS[0]).stat().st_mtime_ns == 0
+    assert step_records.outdate(project, NOW) == [f"↻ {OUTPUTS[0]} is not the file notebooks/21_scenario_overview.py wrote "
+                                                  "(damaged or edited by hand): it is rebuilt"]  # until the step runs again
+
+
+def test_nothing_changed_nothing_dated_and_the_newest_record_owns_an_output(project):
+    dates = {rel: (project / rel).stat().st_mtime_ns for rel in [*OUTPUTS, SUMMARY]}
+    assert step_records.outdate(project, NOW) == []
+    assert {rel: (project / rel).stat().st_mtime_ns for rel in dates} == dates
+    # another command line (another evaluation year) wrote the same files later: its record is theirs
+    (project / OUTPUTS[0]).write_text("indicator_id\nanother year\n", encoding="utf-8")
+    later = [*ARGV, "-p", "evaluation_year", "2024"]
+    Step(later, INPUTS).done([project / rel for rel in OUTPUTS])
+    newest = step_records._record_path(later)
+    os.utime(newest, ns=(NOW, NOW))
+    assert step_records.outdate(project, NOW) == []

@@ -125,14 +125,26 @@ def test_every_project_yaml_goes_through_the_strict_loader():
     assert offenders == []
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    (",2023,", ",2032,", "year 2032 is after source 'yaliqi_changji_counties_2025' was accessed (2026-11); expected a year from 1954 to 2026"),
-    (",2023,", ",1923,", "year 1923 is before 昌吉回族自治州 existed (established 1954)"),
+#: the quote of Changji's 2017 GDP row (line 2), whose page has no date of its own (only `accessed`)
+GDP_2017 = "分别是1710亿元和1191亿元"
+#: the quote of Changji's 2018 GDP row (line 4): "… a GDP of 136.73 billion yuan, an increase of 5.1% …"
+GDP_2018 = "achieved a GDP of 136.73 billion yuan"
+
+
+@pytest.mark.parametrize("needle, old, new, expected", [
+    # the page is dated 2025-01-15: neither 2032 nor 2026 can be on it (2026 passed the `accessed` check)
+    (RETAIL_2023, ",2023,", ",2032,", "year 2032 is after the date of source 'yaliqi_changji_counties_2025' (2025-01-15); "
+                                      "expected a year from 1954 to 2025"),
+    (RETAIL_2023, ",2023,", ",2026,", "year 2026 is after the date of source 'yaliqi_changji_counties_2025' (2025-01-15)"),
+    (GDP_2017, ",2017,", ",2032,", "year 2032 is after source 'netease_shujujun_xj_gdp_2017' was accessed (2026-11); "
+                                   "expected a year from 1954 to 2026"),
+    (RETAIL_2023, ",2023,", ",1923,", "year 1923 is before 昌吉回族自治州 existed (established 1954)"),
 ])
-def test_implausible_years_are_refused(tmp_path, old, new, expected):
-    """A 2023→2032 typo made the scoreboard say 无数据 while the evaluation succeeded."""
-    line = line_of(CJ, RETAIL_2023)
-    raw, record = make_copy(tmp_path, CJ, replace_in_line(RETAIL_2023, old, new))
+def test_implausible_years_are_refused(tmp_path, needle, old, new, expected):
+    """A 2023→2032 typo made the scoreboard say 无数据 while the evaluation succeeded; a year after the
+    page's own date passed the row checks and failed later in a notebook naming neither row nor indicator."""
+    line = line_of(CJ, needle)
+    raw, record = make_copy(tmp_path, CJ, replace_in_line(needle, old, new))
     err = expect_error(raw, record, CJ, line, "year")
     assert expected in str(err)
 
@@ -141,7 +153,55 @@ def test_implausible_year_in_the_plan_anchors(tmp_path):
     name = observations.PLAN_OBSERVATIONS_FILE
     raw, record = make_copy(tmp_path, name, lambda b: b.replace(b"652300,2015,", b"652300,2051,", 1))
     err = expect_error(raw, record, name, 2, "year")
-    assert "year 2051 is after source 'cj_plan_2022_97' was accessed (2026-11-29)" in str(err)
+    assert "year 2051 is after the date of source 'cj_plan_2022_97' (2022-09-26)" in str(err)
+
+
+# ---- row checks finish the job (issue 21) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("needle, old, new, column, expected", [
+    (GDP_2017, ",1191,", ",0,", "value", "a level must be greater than 0: gdp expects a value > 0, found '0'"),
+    (GDP_2018, ",5.1,", ",-100,", "growth_pct", "a growth rate of -100 % is not plausible: expected more than -100 %"),
+    (GDP_2018, ",5.1,", ",99999999,", "growth_pct", "a growth rate of 1e+08 % is not plausible"),
+    (GDP_2018, ",5.1,", ",5.2,", "growth_pct", "the quote prints the growth rate 5.1 but the cell has 5.2; "
+                                               "expected the rate as the quote prints it"),
+])
+def test_values_and_growth_rates_that_cannot_be_are_refused_at_their_row(tmp_path, needle, old, new, column, expected):
+    """A level of 0 and growth of −100 % or 99 999 999 % were published unchecked."""
+    line = line_of(CJ, needle)
+    raw, record = make_copy(tmp_path, CJ, replace_in_line(needle, old, new))
+    err = expect_error(raw, record, CJ, line, column)
+    assert expected in str(err)
+
+
+def test_growth_rates_printed_in_other_ways_are_found_in_the_quote():
+    for growth, cell, quote in [(7.0, "7", "registered 7-percent growth"), (3.4, "3.4", "実質で3・4%増えた"),
+                                (-1.0, "-1.0", "下降1.0%"), (227.0, "增长2.27倍", "旅游收入增长2.27倍"),
+                                (6.8, "6.8", "the quote prints no rate")]:
+        strict_input.check_growth(growth, cell, quote)
+    with pytest.raises(ValueError, match="prints the growth rate 3.4 but the cell has 4.3"):
+        strict_input.check_growth(4.3, "4.3", "実質で3・4%増えた")
+
+
+def test_one_address_registered_under_two_ids_is_an_error_naming_both(tmp_path):
+    """The same page registered again as `official` under a new id and title lent that flag to the rows
+    citing the copy, while the page's other rows stayed encyclopedia/blog."""
+    raw, record = make_copy(tmp_path)
+    page = record["sources"]["chinawiki_changji_en"]
+    record["sources"]["chinawiki_copy"] = {**page, "title_zh": "昌吉州（官方）", "quality": "official"}
+    with pytest.raises(RawDataError) as err:
+        observations.build_observations(raw, record)
+    assert err.value.column == "url"
+    assert (f"address '{page['url']}' is registered for both 'chinawiki_changji_en' and 'chinawiki_copy'; one page is one "
+            "source") in str(err.value)
+
+
+def test_a_cell_over_the_csv_limit_names_its_line_and_column(tmp_path):
+    """`field larger than field limit (131072)` came back as a traceback naming no file."""
+    line = line_of(CJ, GDP_2017)
+    raw, record = make_copy(tmp_path, CJ, replace_in_line(GDP_2017, "1710亿元", "1710亿元" + "很" * 140_000))
+    err = expect_error(raw, record, CJ, line, "quote")
+    assert "a cell of more than 131072 characters" in str(err)
 
 
 # ---- 6. errors point at the cause: 表 1 --------------------------------------------------------

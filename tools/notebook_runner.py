@@ -359,24 +359,38 @@ def _report_title(nb) -> str | None:
     return None
 
 
-def to_html(executed: str, html: str, no_input: bool) -> int:
-    """Export an executed notebook to one self-contained, offline HTML file (``<title>`` from the report).
+def _report_scripts(nb) -> list[str]:
+    """The inline scripts of a notebook's report outputs (``{"report": …}`` in their metadata: rendered by
+    analysis.report from the project's templates, every value escaped): the only scripts its page may run."""
+    from analysis import csp
 
-    A report (``no_input``) declares a Content-Security-Policy (analysis/csp.py): no fetch of any
-    kind, images only as data: URIs, and only the inline scripts and styles it holds now, by hash.
-    """
+    pages = [output.get("data", {}).get("text/html", "") for cell in nb.cells for output in cell.get("outputs", [])
+             if "report" in output.get("metadata", {})]
+    return [script for page in pages for script in csp.inline_scripts("".join(page) if isinstance(page, list) else page)]
+
+
+def page_with_policy(nb, body: str) -> str:
+    """An exported page with its Content-Security-Policy (analysis/csp.py): no fetch of any kind, images
+    only as data: URIs, its own inline styles by hash, and of its inline scripts only the report's own
+    (:func:`_report_scripts`): a script that reached an output from data never runs, nor does an inline
+    event handler. Every page the project publishes carries one: reports, executed notebooks, the index."""
+    from analysis import csp
+
+    return csp.with_policy(body, trusted_scripts=_report_scripts(nb))
+
+
+def to_html(executed: str, html: str, no_input: bool) -> int:
+    """Export an executed notebook to one self-contained, offline HTML file (``<title>`` from the report),
+    with its Content-Security-Policy (:func:`page_with_policy`); ``no_input``: without code (a report)."""
     import nbformat
 
-    from analysis import csp
     from analysis.files import atomic_write_text
 
     nb = nbformat.read(resolve(executed), as_version=4)
     if title := _report_title(nb):
         nb.metadata["title"] = title
     body, _ = _exporter(no_input, _language(nb)).from_notebook_node(nb)
-    if no_input:
-        body = csp.with_policy(body)
-    atomic_write_text(resolve(html), body)
+    atomic_write_text(resolve(html), page_with_policy(nb, body))
     say(f"✔ {relative(html)}")
     return 0
 
@@ -426,8 +440,9 @@ def publish(reports: list[list[str]], index: str, executed: list[str], listed_re
     exporter_inputs = [*sorted(TEMPLATES.rglob("*")), Path(__file__), ROOT / ".venv" / f".installed-{KERNEL_NAME}"]
 
     def export(path: str) -> None:
-        body, _ = with_code.from_notebook_node(nbformat.read(resolve(path), as_version=4))
-        atomic_write_text(resolve(path).with_suffix(".html"), body)
+        nb = nbformat.read(resolve(path), as_version=4)
+        body, _ = with_code.from_notebook_node(nb)
+        atomic_write_text(resolve(path).with_suffix(".html"), page_with_policy(nb, body))
 
     # A notebook that did not run again keeps its HTML (after one params change, 4 of 11
     # notebooks ran): the export is a function of the notebook, the template and nbconvert.

@@ -19,13 +19,23 @@ for the step and
 the step does not run: its outputs get the current time, so that Make sees them up to date, and
 the progress line says so. What comes after it is then decided by Make as always. Anything else (a
 first run, a changed input, a deleted or edited output, a failed or interrupted run, which records
-nothing) runs the step. Stdlib only.
+nothing) runs the step.
+
+Content, not clocks: Make only asks for a step whose prerequisites look newer than its targets, so
+outputs dated in the future (a wrong clock, a copy, ``touch -d 2030``) hid a changed raw file, and a
+truncated ``observations.csv`` was never rebuilt. :func:`outdate` runs before Make decides (``make
+report``, ``make final``): with each step's last record it dates back an output whose content is
+not what the step wrote, dates now an input whose content changed but whose date is older than the
+step's outputs, and brings outputs dated in the future back to the present; each such case is
+named in one line. Only dates are changed, never contents. Stdlib only.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import sys
+import time
 from pathlib import Path
 
 from tools.input_hashes import sha256_of
@@ -38,13 +48,7 @@ INPUTS_ENV = "STEP_INPUTS"
 def fingerprint(rel: str) -> str:
     """What "unchanged" means for one input: its content hash; for a file under ``.venv`` (the
     empty stamp rewritten when the environment is rebuilt) its mtime; ``missing`` if absent."""
-    path = ROOT / rel
-    try:
-        if Path(rel).parts[:1] == (".venv",):
-            return f"mtime:{path.stat().st_mtime_ns}"
-        return sha256_of(path)
-    except OSError:
-        return "missing"
+    return fingerprint_in(ROOT, rel)
 
 
 def _record_path(argv: list[str]) -> Path:
@@ -78,6 +82,7 @@ class Step:
                 return None
         for rel in record["outputs"]:
             os.utime(ROOT / rel)
+        os.utime(_record_path(self.argv))  # the newest record of these outputs: theirs (see outdate)
         return list(record["outputs"])
 
     def done(self, outputs: list[Path]) -> None:
@@ -98,3 +103,99 @@ class Step:
         tmp.write_text(json.dumps({"argv": self.argv, "inputs": self.inputs, "outputs": written}, indent=0,
                                   sort_keys=True), encoding="utf-8")
         os.replace(tmp, target)
+
+
+def _records(root: Path) -> list[dict]:
+    """Every step record under ``root``, the newest first (the newest record of an output is the run
+    that wrote it: ``make report EVALUATION_YEAR=2024`` and the default year write the same tables)."""
+    found = []
+    for path in (root / "build" / "steps").glob("*.json"):
+        try:
+            found.append((path.stat().st_mtime_ns, json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return [record for _, record in sorted(found, key=lambda r: r[0], reverse=True) if isinstance(record, dict)]
+
+
+def _step_name(argv: list) -> str:
+    return str(argv[1]) if argv[:1] == ["execute"] and len(argv) > 1 else "the HTML export"
+
+
+def outdate(root: Path = ROOT, now_ns: int | None = None) -> list[str]:
+    """Date files so that Make reruns every step whose inputs or outputs are not those of its last run.
+
+    For each step's last record: an output dated in the future gets a date in the past (before
+    ``now``), an input whose content changed although it is dated before the step's oldest output
+    is dated now, and an output whose content is not what the step wrote is dated 1970 (Make then
+    rebuilds it). Returns one line per file it had to date for a reason other than the clock.
+    """
+    now = time.time_ns() if now_ns is None else now_ns
+    past = now - 2_000_000_000  # before anything this build writes, however coarse the file system's clock
+    claimed: set[str] = set()
+    current: dict[str, str] = {}
+    said: list[str] = []
+    for record in _records(root):
+        owned = {rel: sha for rel, sha in (record.get("outputs") or {}).items() if rel not in claimed}
+        claimed.update(owned)
+        dates = {}
+        for rel in owned:
+            try:
+                st = os.stat(root / rel)
+            except OSError:
+                continue  # a missing output: Make rebuilds it anyway
+            if st.st_mtime_ns > now:
+                _date(root / rel, st.st_atime_ns, past)
+            dates[rel] = min(st.st_mtime_ns, past)
+        if not dates:
+            continue
+        step = _step_name(record.get("argv") or [])
+        for rel, recorded in (record.get("inputs") or {}).items():
+            if rel not in current:
+                current[rel] = fingerprint_in(root, rel)
+            if current[rel] in (recorded, "missing") or Path(rel).parts[:1] == (".venv",):
+                continue
+            st = os.stat(root / rel)
+            if st.st_mtime_ns <= min(dates.values()) and _date(root / rel, st.st_atime_ns, now):
+                said.append(f"↻ {rel} changed since {step} last read it but is dated before its outputs: dated now, "
+                            "so the step runs again")
+        for rel, sha in owned.items():
+            if rel in dates and _sha256_or_none(root / rel) != sha and _date(root / rel, now, 0):
+                said.append(f"↻ {rel} is not the file {step} wrote (damaged or edited by hand): it is rebuilt")
+    return said
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    """The file's sha256, ``None`` if it cannot be read (a folder in its place, no permission)."""
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
+def _date(path: Path, atime_ns: int, mtime_ns: int) -> bool:
+    """Give ``path`` these times; say so and go on if it cannot be (a file of another user)."""
+    try:
+        os.utime(path, ns=(atime_ns, mtime_ns))
+        return True
+    except OSError as err:
+        print(f"⚠ could not change the date of {path} ({err.strerror}): Make may not see that it changed", file=sys.stderr)
+        return False
+
+
+def fingerprint_in(root: Path, rel: str) -> str:
+    """:func:`fingerprint` of ``rel`` under ``root``."""
+    path = root / rel
+    try:
+        if Path(rel).parts[:1] == (".venv",):
+            return f"mtime:{path.stat().st_mtime_ns}"
+        return sha256_of(path)
+    except OSError:
+        return "missing"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["outdate"]:
+        print("usage: python tools/step_records.py outdate", file=sys.stderr)
+        sys.exit(2)
+    for line in outdate():
+        print(line)
