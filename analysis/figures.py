@@ -131,13 +131,17 @@ def scenario_fan_chart(table: pd.DataFrame, title: str | None, unit: str, langua
         part = table[table["scenario"] == scenario].sort_values("year")
         if part.empty:
             continue
+        has_band = bool(part[["lower", "upper"]].notna().all(axis=1).any())
         if scenario.startswith("trend") and len(actual):
             # draw projections from the last actual point so line and band join the data
             last = actual.iloc[[-1]].assign(lower=actual["value"].iloc[-1], upper=actual["value"].iloc[-1])
             part = pd.concat([last, part], ignore_index=True)
-        ax.plot(part["year"], part["value"], label=label[scenario], linewidth=1.8, **kw)
+        # a trend without an interval (two points fit exactly) is not labelled as having one
+        line_only = {"trend_loglinear": "scenario.trend_loglinear_line", "trend_damped": "scenario.trend_damped_line"}
+        name = label[scenario] if has_band or scenario not in line_only else words.text(line_only[scenario], language)
+        ax.plot(part["year"], part["value"], label=name, linewidth=1.8, **kw)
         band = part.dropna(subset=["lower", "upper"])
-        if not band.empty:
+        if has_band:
             ax.fill_between(band["year"], band["lower"], band["upper"], color=kw["color"], alpha=0.15, linewidth=0)
     ax.plot(actual["year"], actual["value"], "o-", color=SCENARIO_COLOURS["actual"], label=label["actual"], zorder=5, gid="actual")
     _mark_breaks(ax, actual, breaks or {}, language)

@@ -149,6 +149,10 @@ def judge_target(row: pd.Series, observations: pd.DataFrame, threshold: float,
         return done("no_data", "final.reason.no_observation", first=b + 1, final_year=final)
     if year != final:
         out.update(latest_year=year, latest_value=value)  # source and quality describe this latest value
+        realised, target_rate = _num(row.get("realised_rate")), _num(row.get("target_rate"))
+        if row["kind"] == "average_growth_rate" and realised is not None:  # a rate target is told by its rate, not its level
+            return done("no_data", "final.reason.not_published_rate", final_year=final, latest_year=year, start=b,
+                        realised=realised, target_rate=target_rate)
         # a growth-rate target's latest value is the level it is measured on, in the level's unit
         shown_unit = catalogue.indicator(row["indicator_id"])["unit"] if row["kind"] == "average_growth_rate" else unit
         return done("no_data", "final.reason.not_published", final_year=final, latest_year=year,

@@ -139,7 +139,8 @@ def build_context(data: FinalReportData, language: str) -> dict:
           plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
           number=plan["document_number"], date=str(plan["date"])),
         t("final.report.meta_year", final_year=final_year, first_year=first_year, judged=judged, n=len(final)),
-        t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=final_year),
+        t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=final_year,
+          latest=max(final_evaluation.data_years(data.observations), default="—")),
         t("report.meta.author"),
     ]
     other = next(lang for lang in words.LANGUAGES if lang != language)

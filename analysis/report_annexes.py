@@ -106,10 +106,11 @@ def audit_problem(w: Writer, x: dict) -> Markup:
     return w.t("problem.audit_item", topic=audit_topic(w, x), recomputed=stored_message(w, x.get("recomputed_message")))
 
 
-def publishers_of(w: Writer, indicator_ids) -> Markup:
-    """The departments that publish the figures of ``indicator_ids`` (``analysis/publishers.yml``), each once."""
+def publishers_of(w: Writer, indicator_ids, exclude=()) -> Markup:
+    """The departments that publish the figures of ``indicator_ids`` (``analysis/publishers.yml``), each once,
+    but those in ``exclude``."""
     table = publishers()
-    keys = list(dict.fromkeys(k for i in indicator_ids for k in table.get(i, [])))
+    keys = list(dict.fromkeys(k for i in indicator_ids for k in table.get(i, []) if k not in exclude))
     return w.join([w.t(f"department.{k}") for k in keys]) if keys else Markup("—")
 
 
@@ -181,7 +182,11 @@ def _tourism_detail(w: Writer, data: ReportData, ind: str, target_year: int) -> 
     s = data.summaries[ind]
     src = [u["source"] for u in series_sources(s.get("series_sources"))] + [PLAN]
     # a series with one actual point is drawn as a small chart (analysis/figures.py)
-    chart = figure_block(w, f"scenario_{ind}.svg", w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang), year=target_year), src)
+    # the takeaway: one full-year figure in the plan period, too little for a path or a trend
+    caption = w.t("figure.scenario_takeaway.single", indicator=labels.indicator(ind, w.lang), year=fmt_year(s["latest_year"]),
+                  value=w.amount(s["latest_value"], s["unit"])) if int(s["n_actual"]) == 1 else \
+        w.t("figure.scenario_title", indicator=labels.indicator(ind, w.lang), year=target_year)
+    chart = figure_block(w, f"scenario_{ind}.svg", caption, src)
     blocks = [chart]
     if control := rate_control.block(s, w.lang, chart):
         blocks.append(control)
@@ -198,7 +203,7 @@ def _tourism_detail(w: Writer, data: ReportData, ind: str, target_year: int) -> 
             name = w.t("readings.total_name", start=int(str(x.reading).split("_")[1]), end=target_year)
         shown.append([name, w.amount(x.target, s["unit"], decimals_of(x.target)), years_list(w, x.known_years),
                       years_list(w, x.missing_years), implies])
-    blocks.append(table_block(w, w.t("readings.caption", indicator=labels.indicator(ind, w.lang)),
+    blocks.append(table_block(w, w.t("readings.caption", indicator=w.in_sentence(labels.indicator(ind, w.lang))),
                               [w.t(f"col.{c}") for c in ("reading", "target", "known_years", "missing_years", "implies")], shown, src))
     return blocks
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from analysis import catalogue, findings, growth, labels, pace, provenance, rate_control, records, report_annexes, words
+from analysis import catalogue, final_evaluation, findings, growth, labels, pace, provenance, rate_control, records, report_annexes, words
 from analysis.bureau_table import REGION_CODES
 from analysis.catalogue import SUBJECT_REGION
 from analysis.findings import Finding, build_findings
@@ -52,6 +52,8 @@ URUMQI, XINJIANG = REGION_CODES[1:]
 EDITION_FILES = {"zh": "mid_term_evaluation.html", "en": "mid_term_evaluation.en.html"}
 TOURISM = ("tourism_visits", "tourism_revenue")
 GDP_UNIT = catalogue.indicator("gdp")["unit"]
+#: the department that leads the monitoring of the plan's targets (发展改革部门), as 对策建议 names it
+LEAD_DEPARTMENT = "development_reform"
 #: the plan's 表 2 marks no target as 约束性 (binding): every target is treated as 预期性 (indicative)
 ATTRIBUTE = "expected"
 #: the body's sections in order; the annexes follow (analysis/report_annexes.py)
@@ -123,7 +125,8 @@ def build_context(data: ReportData, language: str) -> dict:
             plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
             number=plan["document_number"], date=str(plan["date"])),
         w.t("report.meta.evaluation", year=data.evaluation_year, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year),
-        w.t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=data.evaluation_year),
+        w.t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=data.evaluation_year,
+            latest=max(final_evaluation.data_years(data.observations), default="—")),
         w.t("report.meta.author"),
     ]
     other = next(lang for lang in words.LANGUAGES if lang != language)
@@ -146,8 +149,14 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
                     elapsed=fmt_pct(elapsed, 0), n=len(prog), judged=len(judged), no_data=no_data,
                     counts=_status_counts(w, prog, [s for s in labels.STATUSES if s != "no_data"]))]
     if "lagging" in by_kind:
-        standing.append(w.t("assessment.lagging", items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items],
-                                                                "list.semicolon")))
+        key = "assessment.below" if _all_below(data, by_kind["lagging"]) else "assessment.lagging"
+        standing.append(w.t(key, items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items], "list.semicolon")))
+    if "weak_sources" in by_kind:  # how far to trust it, said where the judgment is made
+        n_weak = len(by_kind["weak_sources"].items)
+        robust = data.robustness
+        official = 0 if robust is None else int((robust["status_official"] != "no_data").sum())
+        standing.append(w.t("assessment.weak_sources_all" if n_weak == len(judged) else "assessment.weak_sources", judged=len(judged),
+                            n=n_weak, grade=labels.grade("encyclopedia_blog", w.lang), official=official))
     outlook = _outlook(w, data, target_year, no_data)
     paragraphs = [w.sentences([outlook, *standing] if outlook else standing)]
     paced = [s | {"indicator_id": i} for i, s in data.summaries.items() if not is_missing(s.get("pace_rate"))
@@ -158,15 +167,8 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     if flaws:
         paragraphs.append(w.t("assessment.plan_flaws", n=len(flaws), topics=w.join([report_annexes.audit_topic(w, x) for x in flaws]),
                               problems=_section_label(w, 3, "section.problems"), annex=annex_no["audit"]))
-    unknown = []
     if no_data:
-        unknown.append(w.t("assessment.data_gap", n=no_data, annex=annex_no["gaps"]))
-    if "weak_sources" in by_kind:
-        n_weak = len(by_kind["weak_sources"].items)
-        unknown.append(w.t("assessment.weak_sources_all" if n_weak == len(judged) else "assessment.weak_sources", judged=len(judged),
-                           n=n_weak, grade=labels.grade("encyclopedia_blog", w.lang)))
-    if unknown:
-        paragraphs.append(w.sentences(unknown))
+        paragraphs.append(w.t("assessment.data_gap", n=no_data, annex=annex_no["gaps"]))
     blocks = [{"kind": "lede", "paragraphs": paragraphs}]
     # the verdict as a picture: 完成进度 of each judged target against 序时进度 (notebooks/30_evaluation.py)
     blocks.append(figure_block(w, "target_progress.svg", w.t("figure.progress_caption", year=data.evaluation_year, judged=len(judged),
@@ -177,15 +179,27 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     return blocks
 
 
+def _all_below(data: ReportData, f: Finding) -> bool:
+    """Whether every target of a ``lagging`` finding is a level to maintain that fell below its target: then
+    it is said as below the target, not as behind schedule."""
+    rows = [_row(data.progress, target_id=x["target_id"]) for x in f.items]
+    return bool(rows) and all(r is not None and _maintain_below(r) for r in rows)
+
+
 def _maintain_below(r) -> bool:
     """A level the plan asks to maintain (its 2020 value already met it) that has fallen below it."""
     return r.get("method") == "maintain" and r.get("status") == "lagging"
 
 
-def _status_word(w: Writer, r) -> str:
-    """A target's assessment as the results table says it: its status, or for a level to maintain that has
-    fallen below its target, that (behind schedule would suggest it can still catch up with time)."""
-    return w.t("assessment.status.maintain_below") if _maintain_below(r) else labels.status(r["status"], w.lang)
+def _status_word(w: Writer, r, target: pd.Series | None = None) -> str:
+    """A target's assessment as the results table says it: its status; for a level to maintain that has
+    fallen below its target, that (behind schedule would suggest it can still catch up with time); for a
+    target with a latest value but no baseline to measure from, that (not that it has no data)."""
+    if _maintain_below(r):
+        return w.t("assessment.status.maintain_below")
+    if r["status"] == "no_data" and not is_missing(r["actual_value"]) and (target is None or is_missing(target.get("baseline_2020"))):
+        return w.t("assessment.status.no_baseline")
+    return labels.status(r["status"], w.lang)
 
 
 def _outlook(w: Writer, data: ReportData, target_year: int, no_data: int) -> Markup | None:
@@ -250,6 +264,14 @@ def _latest_cell(w: Writer, r: pd.Series, data: ReportData) -> Markup:
     return Markup("{}{}").format(cell, notes)
 
 
+def _baseline(r: pd.Series, target: pd.Series):
+    """The 2020 value a row of the results table shows: the baseline the scoreboard measured from, else the
+    plan's own 2020 value (表 2's targets 12 and 13 have one even without later data)."""
+    if not is_missing(r["baseline_value"]):
+        return r["baseline_value"]
+    return target.get("baseline_2020") if target.get("unit") == r["unit"] else None
+
+
 def _results_table(w: Writer, data: ReportData, target_year: int) -> dict:
     """主要指标完成情况表: every target of 表 2 in one short row (no prose in cells)."""
     prog = data.progress.sort_values("target_id")
@@ -266,9 +288,9 @@ def _results_table(w: Writer, data: ReportData, target_year: int) -> dict:
         rate_target = r["kind"] == "average_growth_rate"
         grade = grades.get(tid)
         rows.append([tid, _name(w, r["indicator_id"], prog, tid), table_unit(r["unit"], w.lang), w.t(f"attribute.{ATTRIBUTE}"),
-                     Markup("—") if rate_target else table_number(r["baseline_value"], r["unit"], w.lang),
+                     Markup("—") if rate_target else table_number(_baseline(r, target), r["unit"], w.lang),
                      _target_cell(w, target), _latest_cell(w, r, data),
-                     fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), _status_word(w, r),
+                     fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), _status_word(w, r, target),
                      labels.grade(grade, w.lang) if isinstance(grade, str) and r["status"] != "no_data" else Markup("—")])
         attributes.append({"data-target-id": tid, "data-status": r["status"]})
     cols = [w.t("col.no"), w.t("col.indicator"), w.t("col.unit"), w.t("col.attribute"), w.t("col.base_value", year=int(prog["base_year"].min())),
@@ -305,12 +327,14 @@ def _progress(w: Writer, data: ReportData, target_year: int, annex_no: dict) -> 
         blocks.append({"kind": "subheading", "text": _subheading(w, n, labels.indicator(ind, w.lang))})
         blocks.append(paragraph_block(_pace_paragraph(w, data, ind, s, scenario_target.get(ind), annex_no)))
         blocks += _scenario_figure(w, ind, s)
+        blocks += w.flush_notes()  # each indicator's notes under it, beside its chart
         if ind == "tertiary_value_added":
             share = _row(data.progress, indicator_id="tertiary_share_of_gdp")
             if share is not None and not is_missing(share["actual_value"]):
                 n += 1
                 blocks.append({"kind": "subheading", "text": _subheading(w, n, _name(w, share["indicator_id"], data.progress, share["target_id"]))})
                 blocks.append(paragraph_block(_share_paragraph(w, data, share)))
+                blocks += w.flush_notes()
     tourism = [i for i in TOURISM if i in data.summaries]
     if tourism:
         n += 1
@@ -333,7 +357,7 @@ def _pace_paragraph(w: Writer, data: ReportData, ind: str, s: dict, target_id, a
                  start=int(s["pace_start_year"]), end=int(s["pace_end_year"]), pace=fmt_pct(s["pace_rate"]),
                  required=fmt_pct(s["required_rate"]), target_year=target_year, target=w.amount(s["target"], unit, decimals_of(s["target"])),
                  value=w.amount(s["pace_value_at_target_year"], unit, 0), share=fmt_pct(s["pace_share_of_target"], 0),
-                 notes=report_annexes.caveat_marks(w, data, target_id, "status"))]
+                 notes=report_annexes.caveat_marks(w, data, target_id, "status") + _covid_mark(w, data, s))]
     if not is_missing(s.get("stated_rate")):
         if ind in records.real_growth_indicators():
             implied = growth.required_growth(float(s["base_value"]), float(s["target"]), target_year - int(s["base_year"])) \
@@ -347,6 +371,14 @@ def _pace_paragraph(w: Writer, data: ReportData, ind: str, s: dict, target_id, a
     if peers:
         parts.append(w.t("pace.peers", items=w.join(peers, "list.semicolon")))
     return w.sentences(parts)
+
+
+def _covid_mark(w: Writer, data: ReportData, s: dict) -> Markup:
+    """A note mark when the recent pace starts in a COVID year (growth.COVID_YEARS): a depressed base flatters it."""
+    covid = data.covid_years
+    if not covid or is_missing(s.get("pace_start_year")) or int(s["pace_start_year"]) not in covid:
+        return Markup("")
+    return w.note(w.t("pace.note.covid_base", year=int(s["pace_start_year"]), start=covid[0], end=covid[-1]))
 
 
 def _stated(s: dict) -> str:
@@ -466,7 +498,9 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
                                        required=fmt_pct(x["required"]), start=x["end_year"] + 1, end=x["target_year"]) for x in f.items],
                                   "list.semicolon")}
     if f.kind == "target_conflict":
-        return {"items": w.join([w.t("problem.target_conflict_item", year=x["gdp_year"], gdp=w.amount(x["gdp"], GDP_UNIT),
+        first = f.items[0]
+        return {"year": first["gdp_year"], "gdp": w.amount(first["gdp"], GDP_UNIT),
+                "items": w.join([w.t("problem.target_conflict_item",
                                      numerator=w.in_sentence(labels.indicator(x["numerator_id"], w.lang)),
                                      level_target=w.amount(x["level_target"], x["unit"], decimals_of(x["level_target"])),
                                      implied=fmt_pct(x["implied_share"] / 100), share_target=fmt_number(x["share_target"], decimals_of(x["share_target"])),
@@ -479,9 +513,9 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
     if f.kind in ("plan_inconsistent", "plan_ambiguous"):
         return {"items": w.join([report_annexes.audit_problem(w, x) for x in f.items], "list.semicolon"),
                 "topics": w.join([report_annexes.audit_topic(w, x) for x in f.items], "list.semicolon")}
-    if f.kind == "data_gap":
+    if f.kind == "data_gap":  # the lead department is named by the recommendation itself, not again in the list
         return {"n": len(f.items), "total": len(prog), "indicators": names(f.items),
-                "publishers": report_annexes.publishers_of(w, [x["indicator_id"] for x in f.items])}
+                "publishers": report_annexes.publishers_of(w, [x["indicator_id"] for x in f.items], exclude=(LEAD_DEPARTMENT,))}
     if f.kind == "weak_sources":
         judged = int((prog["status"] != "no_data").sum())
         return {"n": len(f.items), "judged": judged, "indicators": names(f.items),
@@ -491,15 +525,19 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
 
 def _items_block(w: Writer, data: ReportData, findings: list[Finding], recommendations: bool, extra: dict) -> dict:
     """One numbered item per finding (``problem.<kind>`` or ``recommendation.<kind>``), carrying the finding's id."""
-    items = [{"finding": f.id, "text": w.t(f"recommendation.{f.kind}" if recommendations else f"problem.{f.kind}",
-                                           **_finding_words(w, data, f), **extra)} for f in findings]
+    def key(f: Finding) -> str:  # a level to maintain that fell below its target is not "behind schedule"
+        kind = "below" if f.kind == "lagging" and _all_below(data, f) else \
+            "weak_sources_all" if f.kind == "weak_sources" and len(f.items) == int((data.progress["status"] != "no_data").sum()) \
+            else f.kind
+        return f"recommendation.{kind}" if recommendations else f"problem.{kind}"
+    items = [{"finding": f.id, "text": w.t(key(f), **_finding_words(w, data, f), **extra)} for f in findings]
     return {"kind": "items", "items": items}
 
 
 def _problems(w: Writer, data: ReportData, findings: list[Finding]) -> list[dict]:
     if not findings:
         return [paragraph_block(w.t("problems.none"))]
-    return [_items_block(w, data, findings, False, {})]
+    return [_items_block(w, data, findings, False, {"annex": report_annexes.ANNEX_NUMBERS["gaps"]})]
 
 
 def _recommendations(w: Writer, data: ReportData, findings: list[Finding], annex_no: dict) -> list[dict]:

@@ -152,7 +152,12 @@ def english_amounts(text: str) -> str:
     def scaled(m: re.Match) -> str:
         unit = names.get(m["unit"])
         return exact_amount(m["number"], unit) if unit else m.group(0)
-    return _PLAN_UNIT_AMOUNT.sub(scaled, text)
+    # once scaled, the plan's "0.20 亿人次（2,000 万人次）" says the same amount twice: said once
+    return _SAID_TWICE.sub(r"\g<amount>\g<per>", _PLAN_UNIT_AMOUNT.sub(scaled, text))
+
+
+#: an English amount followed (after "a year") by itself in parentheses
+_SAID_TWICE = re.compile(r"(?P<amount>(?:(?:CNY|USD) )?\d[\d,.]*(?: (?:billion|million))?(?: visits)?)(?P<per> a year)? \((?P=amount)\)")
 
 
 def fmt_amount_range(low, high, unit, language: str) -> str:

@@ -116,7 +116,7 @@ def test_tourism_two_readings(audit):
     assert rev.recomputed == pytest.approx(200) and rev.verdict == "ambiguous"
     assert "220.00" in rev.explanation_en and "9.1% below" in rev.explanation_en and "4.55 times" in rev.explanation_en
     vis = audit.loc["tourism_visits_reading"]
-    assert vis.recomputed == pytest.approx(0.2) and "2,000 × 10,000 visits" in vis.explanation_en
+    assert vis.recomputed == pytest.approx(0.2) and "2,000 (10,000 visits)" in vis.explanation_en
     assert "（2,000 万人次）" in _zh(vis.explanation_message)
     assert "more than 1.4" in vis.explanation_en and "at least 28.6% below" in vis.explanation_en
 

@@ -184,7 +184,7 @@ def test_tertiary_share_recomputed_with_same_year_gdp_and_maintain_rule(evaluate
     r = evaluated.loc[2]
     assert r.actual_value == pytest.approx(704.11 / 2329.52 * 100)
     assert r.method == "maintain" and r.status == "lagging" and math.isnan(r.achieved_share)
-    assert "different sources" in r.note and "maintain-type" in r.note
+    assert "different sources" in r.note and "a level to be maintained" in r.note
     assert f"(704.11 ÷ {2329.52:,.2f})" in r.note  # thousands separators, as in the tables
 
 

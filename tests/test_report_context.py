@@ -172,7 +172,7 @@ def test_pace_before_model_both_nominal_and_the_trend_in_words(data):
     assert "两个增速均按现价（名义）计算" in para and "年均 8% 未注明口径，按统计惯例应为可比价（实际）增速" in para
     assert "约 750–940 亿元，实现目标的可能性大致一半" in para and "754.45" not in para and "59%" not in para
     en_para = _text(next(b for b in _section(en, "progress")["blocks"] if b["kind"] == "paragraph")["text"])
-    assert "grew 7.7% a year, below the 8.6% a year needed from 2023 to reach CNY 83 billion in 2025" in en_para
+    assert "grew 7.7% a year①, below the 8.6% a year needed from 2023 to reach CNY 83 billion in 2025" in en_para  # ①: a COVID base year
     assert "about CNY 81.7 billion in 2025, 98% of the target. Both rates are nominal" in en_para
     assert "about CNY 75–94 billion in 2025; the odds of reaching the target are roughly even" in en_para
     data.summaries["tertiary_value_added"]["probability_of_target"] = 0.9
@@ -263,13 +263,14 @@ def test_a_caveat_is_a_numbered_note_written_once_and_a_weak_source_a_grade(data
     ctx = build_context(data, language)
     caveat = words.text("trust.caveat.coverage_not_stated", language, years="2020", detail="2023")
     notes = [n for s in ctx["sections"] for b in s["blocks"] if b["kind"] == "notes" for n in b["items"]]
-    assert [_text(n["text"]) for n in notes] == [caveat] and notes[0]["mark"] == "①"
+    covid = words.text("pace.note.covid_base", language, year=2020, start=2020, end=2022)  # the pace starts in a COVID year
+    assert [_text(n["text"]) for n in notes] == [caveat, covid] and notes[0]["mark"] == "①"
     row = _results(ctx)["rows"][1]
     assert _text(row[6]).endswith("①") and _text(row[10]) == "D"
     everything = " ".join(str(b) for s in ctx["sections"] for b in s["blocks"])
     assert everything.count(caveat) == 1  # defined once; every other use is the mark ①
     # one of the two judged targets rests on an unverified page: provisional, said once where it is judged
-    assert words.text("assessment.weak_sources", language, judged=2, n=1, grade="D") in _lede(ctx)
+    assert words.text("assessment.weak_sources", language, judged=2, n=1, grade="D", official=1) in _lede(ctx)
     data.robustness, data.conclusion_caveats = _trust_tables("media")
     assert _text(_results(build_context(data, language))["rows"][1][10]) == "C"
 
