@@ -249,8 +249,12 @@ def progress_chart(progress: pd.DataFrame, language: str = "zh"):
     top, bottom = (list(fig.subfigures(2, 1, height_ratios=heights)) if unjudged else [fig.subfigures(1, 1), None])
     ax = top.subplots()
     _progress_bars(ax, judged, language)
-    statuses = [s for s in STATUS_COLOURS if s in set(judged["status"])]
-    handles = [Patch(color=STATUS_COLOURS[s], label=labels.status(s, language)) for s in statuses]
+    # the statuses as the results table says them (a level to maintain that fell below it, in the lagging colour)
+    methods = judged["method"] if "method" in judged else [None] * len(judged)
+    shown = {labels.shown_status(s, m) for s, m in zip(judged["status"], methods)}
+    statuses = [s for s in (*STATUS_COLOURS, labels.MAINTAIN_BELOW) if s in shown]
+    handles = [Patch(color=STATUS_COLOURS.get(s, STATUS_COLOURS["lagging"]), label=labels.shown_status_word(s, None, language))
+               for s in statuses]
     handles.append(Line2D([], [], color=REFERENCE_COLOUR, linewidth=2.5, label=words.text("figure.progress.elapsed", language)))
     top.legend(handles=handles, loc="outside upper center", ncol=len(handles), frameon=False, fontsize=8)
     if bottom is not None:  # one line of their numbers in the plan's Table 2 (their names are in the results table)

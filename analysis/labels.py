@@ -73,6 +73,23 @@ def grade(flag: str, language: str) -> str:
     return words.text(f"grade.{flag}", language)
 
 
+#: how the report says a level to maintain (its 2020 value already met the target) that has fallen below it:
+#: not "behind schedule", which would suggest time can close the gap (analysis/progress.py calls it ``lagging``)
+MAINTAIN_BELOW = "maintain_below"
+
+
+def shown_status(code: str, method: str | None) -> str:
+    """The status a target is reported under: :data:`MAINTAIN_BELOW` for a level to maintain (``method``
+    ``maintain``) that is ``lagging``, its own ``code`` otherwise."""
+    return MAINTAIN_BELOW if method == "maintain" and code == "lagging" else code
+
+
+def shown_status_word(code: str, method: str | None, language: str) -> str:
+    """:func:`shown_status` in words."""
+    shown = shown_status(code, method)
+    return words.text("assessment.status.maintain_below", language) if shown == MAINTAIN_BELOW else status(shown, language)
+
+
 def status(code: str, language: str) -> str:
     """A 序时进度 status (``achieved``, ``faster``, ``on_track``, ``lagging``, ``no_data``) in words."""
     if code not in STATUSES:

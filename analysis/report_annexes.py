@@ -25,6 +25,7 @@ from analysis.report_format import (
     cited_title,
     data_cutoff,
     decimals_of,
+    english_units,
     figure_block,
     fmt_number,
     fmt_pct,
@@ -33,6 +34,7 @@ from analysis.report_format import (
     is_missing,
     list_block,
     mark_latin,
+    note_param,
     note_text,
     paragraph_block,
     quoted,
@@ -102,8 +104,40 @@ def audit_topic(w: Writer, x: dict) -> Markup:
 
 
 def audit_problem(w: Writer, x: dict) -> Markup:
-    """An audit finding as a problem: its short name and what the recomputation shows."""
-    return w.t("problem.audit_item", topic=audit_topic(w, x), recomputed=stored_message(w, x.get("recomputed_message")))
+    """An audit finding as a problem: its own sentence (:func:`audit_sentence`), or else its short name and
+    what the recomputation shows."""
+    return audit_sentence(w, x, "problem") or \
+        w.t("problem.audit_item", topic=audit_topic(w, x), recomputed=stored_message(w, x.get("recomputed_message")))
+
+
+#: a number as the audit stores it in a message's parameters ("1,500", "0.20")
+_STORED_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def audit_sentence(w: Writer, x: dict, part: str) -> Markup | None:
+    """A check the audit did not find consistent, said in a sentence of its own: catalogue entry
+    ``<part>.audit.<check>`` (``part`` ``problem`` or ``recommendation``; a tourism reading check by its
+    family, ``tourism_reading``), None when the catalogue has none for it.
+
+    The sentence takes the parameters of the check's stored messages (topic, statement, recomputation,
+    explanation; the later win), each as the audit annex shows it, and each number also as an amount,
+    ``<name>_amount``: in the check's ``unit`` (亿元 when it names none), scaled for an English reader."""
+    cid = x["check_id"]
+    family = "tourism_reading" if re.fullmatch(r"tourism_\w+_reading", cid) else cid
+    key = f"problem.audit.{family}" if part == "problem" else f"recommendation.audit.{family}"
+    if key not in words.catalogue():
+        return None
+    params = {}
+    for column in ("topic", "stated", "recomputed", "explanation"):
+        for _, p in words.from_json(x.get(f"{column}_message")):
+            params.update(p)
+    unit = params.get("unit")
+    unit_zh = words.text(unit["$message"][0], "zh") if isinstance(unit, dict) and "$message" in unit else "亿元"
+    shown = {k: note_text(w, *v["$message"]) if isinstance(v, dict) and set(v) == {"$message"} else note_param(w, k, v)
+             for k, v in params.items()}
+    amounts = {f"{k}_amount": f"{v} {unit_zh}" if w.lang == "zh" else english_units(f"{v} {unit_zh}")
+               for k, v in params.items() if isinstance(v, str) and _STORED_NUMBER.fullmatch(v)}
+    return w.t(key, **shown, **amounts)
 
 
 def publishers_of(w: Writer, indicator_ids, exclude=()) -> Markup:
@@ -300,8 +334,10 @@ def _robustness(w: Writer, data: ReportData) -> list[dict]:
         return w.t("trust.triple", **{k: fmt(r[c]) for k, c in (("all", column), ("official", f"{column}_official"),
                                                                   ("post_census", f"{column}_post_census"))})
 
-    def status_word(v):
-        return labels.status(v, w.lang) if isinstance(v, str) else dash
+    methods = data.progress.set_index("target_id")["method"] if "method" in data.progress else {}
+
+    def status_word(v, tid):
+        return labels.shown_status_word(v, methods.get(tid), w.lang) if isinstance(v, str) else dash
 
     rows, rest = [], 0
     for _, r in robust.iterrows():
@@ -313,7 +349,7 @@ def _robustness(w: Writer, data: ReportData) -> list[dict]:
         tid = int(r["target_id"])
         grade = r["weakest_quality"] if isinstance(r["weakest_quality"], str) else None
         rows.append([Markup("{}. {}").format(tid, names.get(tid, r["indicator_id"])), labels.grade(grade, w.lang) if grade else dash,
-                     triple(r, "status", status_word),
+                     triple(r, "status", lambda v: status_word(v, tid)),
                      triple(r, "n_points", lambda v: dash if pd.isna(v) else str(int(v))) if has_trend else dash,
                      triple(r, "trend_rate", fmt_pct) if has_trend else dash,
                      triple(r, "probability", lambda v: fmt_pct(v, 0)) if has_trend else dash])

@@ -81,9 +81,15 @@ def _name(w: Writer, indicator_id: str, progress: pd.DataFrame | None = None, ta
     return labels.indicator(indicator_id, w.lang)
 
 
-def _status_counts(w: Writer, progress: pd.DataFrame, statuses) -> Markup:
-    counts = progress["status"].value_counts()
-    return w.join([w.t("count.status", n=int(counts[s]), status=labels.status(s, w.lang)) for s in statuses if counts.get(s, 0)])
+def _status_counts(w: Writer, progress: pd.DataFrame) -> Markup:
+    """How many judged targets stand at each status, as the results table says them (a level to maintain
+    that fell below its target counted as such, last)."""
+    methods = progress["method"] if "method" in progress else pd.Series(None, index=progress.index)
+    shown = pd.Series([labels.shown_status(s, m) for s, m in zip(progress["status"], methods)])
+    counts = shown.value_counts()
+    order = [s for s in labels.STATUSES if s != "no_data"] + [labels.MAINTAIN_BELOW]
+    return w.join([w.t("count.status", n=int(counts[s]), status=labels.shown_status_word(s, None, w.lang))
+                   for s in order if counts.get(s, 0)])
 
 
 def _section_label(w: Writer, n: int, key: str) -> Markup:
@@ -147,7 +153,7 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     # the verdict in a few paragraphs: where things stand, the pace, the plan's own flaws, what cannot be judged
     standing = [w.t("assessment.counts" if len(judged) else "assessment.counts_none", year=data.evaluation_year,
                     elapsed=fmt_pct(elapsed, 0), n=len(prog), judged=len(judged), no_data=no_data,
-                    counts=_status_counts(w, prog, [s for s in labels.STATUSES if s != "no_data"]))]
+                    counts=_status_counts(w, prog))]
     if "lagging" in by_kind:
         key = "assessment.below" if _all_below(data, by_kind["lagging"]) else "assessment.lagging"
         standing.append(w.t(key, items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items], "list.semicolon")))
@@ -155,9 +161,12 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
         n_weak = len(by_kind["weak_sources"].items)
         robust = data.robustness
         official = 0 if robust is None else int((robust["status_official"] != "no_data").sum())
-        standing.append(w.t("assessment.weak_sources_all" if n_weak == len(judged) else "assessment.weak_sources", judged=len(judged),
-                            n=n_weak, grade=labels.grade("encyclopedia_blog", w.lang), official=official))
-    outlook = _outlook(w, data, target_year, no_data)
+        key = ("assessment.weak_sources_all" if official else "assessment.weak_sources_all.no_official") if n_weak == len(judged) \
+            else ("assessment.weak_sources" if official else "assessment.weak_sources.no_official")
+        standing.append(w.t(key, judged=len(judged), n=n_weak,
+                            grade=labels.grade("encyclopedia_blog", w.lang), official=official))
+    all_weak = "weak_sources" in by_kind and len(by_kind["weak_sources"].items) == len(judged)
+    outlook = _outlook(w, data, target_year, no_data, provisional=all_weak)
     paragraphs = [w.sentences([outlook, *standing] if outlook else standing)]
     paced = [s | {"indicator_id": i} for i, s in data.summaries.items() if not is_missing(s.get("pace_rate"))
              and not is_missing(s.get("required_rate"))]
@@ -172,7 +181,7 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     blocks = [{"kind": "lede", "paragraphs": paragraphs}]
     # the verdict as a picture: 完成进度 of each judged target against 序时进度 (notebooks/30_evaluation.py)
     blocks.append(figure_block(w, "target_progress.svg", w.t("figure.progress_caption", year=data.evaluation_year, judged=len(judged),
-                                                             behind=int((prog["status"] == "lagging").sum()), no_data=no_data),
+                                                             counts=_status_counts(w, judged), no_data=no_data),
                                [PLAN] + sorted({s.strip() for v in judged["source_id"].dropna() for s in str(v).split("+")})))
     blocks.append(_results_table(w, data, target_year))
     blocks += _results_notes(w, data, base_year, target_year, elapsed, annex_no)
@@ -188,7 +197,7 @@ def _all_below(data: ReportData, f: Finding) -> bool:
 
 def _maintain_below(r) -> bool:
     """A level the plan asks to maintain (its 2020 value already met it) that has fallen below it."""
-    return r.get("method") == "maintain" and r.get("status") == "lagging"
+    return labels.shown_status(r.get("status"), r.get("method")) == labels.MAINTAIN_BELOW
 
 
 def _status_word(w: Writer, r, target: pd.Series | None = None) -> str:
@@ -202,10 +211,11 @@ def _status_word(w: Writer, r, target: pd.Series | None = None) -> str:
     return labels.status(r["status"], w.lang)
 
 
-def _outlook(w: Writer, data: ReportData, target_year: int, no_data: int) -> Markup | None:
+def _outlook(w: Writer, data: ReportData, target_year: int, no_data: int, provisional: bool = False) -> Markup | None:
     """总体看 / Overall: the verdict in one sentence — which targets the recent pace reaches (or reaches at least
     the ``pace_broadly_met`` share of), which it does not, which levels to maintain are already below, and how
-    many cannot be judged. None when nothing can be said."""
+    many cannot be judged; ``provisional`` when every judgment rests on unverified pages, said as a first
+    reading. None when nothing can be said."""
     cut = data.thresholds.get("pace_broadly_met")
     groups: dict[str, list] = {"met": [], "broadly": [], "short": []}
     for ind, s in data.summaries.items():
@@ -222,7 +232,8 @@ def _outlook(w: Writer, data: ReportData, target_year: int, no_data: int) -> Mar
             [w.in_sentence(_name(w, r["indicator_id"], data.progress, r["target_id"])) for r in below], "list.names")))
     if no_data:
         parts.append(w.t("assessment.outlook.unknown", n=no_data))
-    return w.t("assessment.outlook", items=w.join(parts, "list.semicolon")) if parts else None
+    key = "assessment.outlook.provisional" if provisional else "assessment.outlook"
+    return w.t(key, items=w.join(parts, "list.semicolon")) if parts else None
 
 
 def _lagging_item(w: Writer, prog: pd.DataFrame, x: dict) -> Markup:
@@ -310,7 +321,8 @@ def _results_notes(w: Writer, data: ReportData, base_year: int, target_year: int
              w.t("results.note.statuses", achieved=labels.status("achieved", w.lang), faster=labels.status("faster", w.lang),
                  on_track=labels.status("on_track", w.lang), lagging=labels.status("lagging", w.lang),
                  no_data=labels.status("no_data", w.lang), ahead=margin(th["ahead_margin"]), behind=margin(th["lagging_margin"]),
-                 annex=annex_no["gaps"]),
+                 annex=annex_no["gaps"], no_baseline=w.t("assessment.status.no_baseline"),
+                 maintain_below=labels.shown_status_word(labels.MAINTAIN_BELOW, None, w.lang)),
              w.t("results.note.grades", grades=grades)]
     return [{"kind": "table_notes", "title": w.t("notes.table"), "items": items}]
 
@@ -364,6 +376,9 @@ def _pace_paragraph(w: Writer, data: ReportData, ind: str, s: dict, target_id, a
                 if not is_missing(s.get("base_value")) else float("nan")
             parts.append(w.t("pace.basis.stated_real", stated=_stated(s), target=w.amount(s["target"], unit, decimals_of(s["target"])),
                              base_year=int(s["base_year"]), target_year=target_year, implied=fmt_pct(implied)))
+        elif float(s["required_rate"]) > s["pace_rate"] >= float(s["stated_rate"]):  # the plan's two targets disagree
+            parts.append(w.t("pace.basis.stated_nominal_short", stated=_stated(s), required=fmt_pct(s["required_rate"]),
+                             problems=_section_label(w, 3, "section.problems")))
         else:
             parts.append(w.t("pace.basis.stated_nominal", stated=_stated(s)))
     parts.append(_trend_words(w, data, s, target_id, annex_no))
@@ -511,8 +526,12 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
                                                        report_annexes.caveat_marks(w, data, x["target_id"], "status"))
                                  for x in f.items], "list.names"), "indicators": names(f.items)}
     if f.kind in ("plan_inconsistent", "plan_ambiguous"):
-        return {"items": w.join([report_annexes.audit_problem(w, x) for x in f.items], "list.semicolon"),
-                "topics": w.join([report_annexes.audit_topic(w, x) for x in f.items], "list.semicolon")}
+        # what to do about each: its own sentence where the catalogue has one, the rest named together
+        own = [a for a in (report_annexes.audit_sentence(w, x, "recommendation") for x in f.items) if a]
+        rest = [x for x in f.items if not report_annexes.audit_sentence(w, x, "recommendation")]
+        if rest:
+            own.append(w.t(f"recommendation.audit.{f.kind}", topics=w.join([report_annexes.audit_topic(w, x) for x in rest], "list.semicolon")))
+        return {"items": w.sentences([report_annexes.audit_problem(w, x) for x in f.items]), "actions": w.sentences(own)}
     if f.kind == "data_gap":  # the lead department is named by the recommendation itself, not again in the list
         return {"n": len(f.items), "total": len(prog), "indicators": names(f.items),
                 "publishers": report_annexes.publishers_of(w, [x["indicator_id"] for x in f.items], exclude=(LEAD_DEPARTMENT,))}

@@ -164,12 +164,32 @@ def test_the_assessment_counts_then_names_the_lagging_target_with_its_numbers(da
     assert "上升" not in _lede(build_context(data, "zh")) and "下降 1.6 个百分点" in _lede(build_context(data, "zh"))
 
 
+def test_a_level_to_maintain_that_fell_below_is_counted_as_below_everywhere(data):
+    """The share target (no. 2) met its 40 % in 2020 and is to be maintained: below it in 2023 it is 已低于目标 in
+    the counts, the figure's caption, the results table and the robustness annex, never 滞后于序时进度."""
+    data.progress["method"] = ["maintain" if i == "tertiary_share_of_gdp" else "log" for i in data.progress["indicator_id"]]
+    data.robustness, data.conclusion_caveats = _trust_tables("encyclopedia_blog")
+    ctx = build_context(data, "zh")
+    assert "2 项可以评价：1 项达到序时进度、1 项已低于目标；1 项暂缺数据。" in _lede(ctx)
+    caption = _text(_section(ctx, "assessment")["blocks"][1]["caption"])
+    assert "2 项可评价指标中 1 项达到序时进度、1 项已低于目标" in caption
+    assert _text(_results(ctx)["rows"][1][9]) == "已低于目标"
+    robustness = next(b for b in _section(ctx, "robustness")["blocks"] if b["kind"] == "table")
+    assert _text(robustness["rows"][0][2]) == "已低于目标 / 已低于目标 / 已低于目标"
+    everything = " ".join(str(b) for s in ctx["sections"] for b in s["blocks"])
+    assert "滞后于序时进度" not in everything.replace("“滞后于序时进度”", "")  # but in the definitions of the statuses
+    en = build_context(data, "en")
+    assert "1 on schedule, 1 below the target" in _lede(en)
+
+
 def test_pace_before_model_both_nominal_and_the_trend_in_words(data):
     """The recent pace against the pace required leads; the trend is a cross-check in words and round numbers."""
     zh, en = build_context(data, "zh"), build_context(data, "en")
     assert "三产增加值 2020–2023 年年均增长 7.7%，低于实现目标所需的 8.6%，照此速度 2025 年约为 817 亿元，为目标的 98%" in _lede(zh)
     para = _text(next(b for b in _section(zh, "progress")["blocks"] if b["kind"] == "paragraph")["text"])
-    assert "两个增速均按现价（名义）计算" in para and "年均 8% 未注明口径，按统计惯例应为可比价（实际）增速" in para
+    assert "两个增速均按现价（名义）计算" in para and "年均 8% 未注明口径：按现价，830 亿元目标隐含" in para
+    # both readings of the plan's 8%, as the audit annex judges it (consistent in current prices) and the chart draws it
+    assert "若 8% 是可比价（实际）增速（统计惯例）" in para and "图中的规划路径按现价画出" in para
     assert "约 750–940 亿元，实现目标的可能性大致一半" in para and "754.45" not in para and "59%" not in para
     en_para = _text(next(b for b in _section(en, "progress")["blocks"] if b["kind"] == "paragraph")["text"])
     assert "grew 7.7% a year①, below the 8.6% a year needed from 2023 to reach CNY 83 billion in 2025" in en_para  # ①: a COVID base year
@@ -227,12 +247,25 @@ def test_each_problem_and_recommendation_rests_on_a_finding_and_goes_with_it(dat
 def test_problems_and_recommendations_say_what_the_data_say(data):
     zh = build_context(data, "zh")
     problems, recommendations = _items(zh, "problems"), _items(zh, "recommendations")
-    assert "零售总额的总量与增速：需年均 9.31%；按 6.5% 增长 5 年只能达到 307.3 亿元" in problems["plan_inconsistent"]
+    # a flaw of the plan in a sentence of its own (problem.audit.<check>), and what to do about it
+    assert ("零售总额的两个目标互不匹配：从 2020 年的 224.27 亿元到 2025 年的 350 亿元需年均增长 9.31%，"
+            "而按规划所写的年均 6.5% 增长 5 年只能达到 307.3 亿元") in problems["plan_inconsistent"]
+    assert "明确零售总额以总量目标（350 亿元，需年均增长 9.31%）还是增速目标（年均 6.5%）为准" in recommendations["plan_inconsistent"]
     assert "年均增长 7.7%，实现目标需 8.6%，照此速度 2025 年只能达到目标的 98%" in problems["pace_gap"]
     assert "2024–2025 年年均增长 8.6% 以上" in recommendations["pace_gap"]
     assert "由发展改革部门牵头，文化和旅游部门按年报送 1 项暂缺指标的数据" in recommendations["data_gap"]  # analysis/publishers.yml
     en = _items(build_context(data, "en"), "recommendations")
     assert "with the culture and tourism bureau reporting each year" in en["data_gap"]
+    en_problems = _items(build_context(data, "en"), "problems")
+    assert ("CNY 35 billion in 2025 from CNY 22.4 billion in 2020 needs 9.31% a year, while the plan's 6.5% a year for 5 years "
+            "reaches only CNY 30.7 billion") in en_problems["plan_inconsistent"]
+    assert "(CNY 100 million)" not in en_problems["plan_inconsistent"] + en["plan_inconsistent"]
+
+
+def test_a_plan_flaw_without_a_sentence_of_its_own_is_named_in_the_general_one(data):
+    data.plan_audit.loc[data.plan_audit["check_id"] == "retail_target_rate", "check_id"] = "some_new_check"
+    zh = build_context(data, "zh")
+    assert "在规划中期调整时统一相互矛盾的目标（" in _items(zh, "recommendations")["plan_inconsistent"]
 
 
 def test_no_finding_no_problem(data):
@@ -271,6 +304,11 @@ def test_a_caveat_is_a_numbered_note_written_once_and_a_weak_source_a_grade(data
     assert everything.count(caveat) == 1  # defined once; every other use is the mark ①
     # one of the two judged targets rests on an unverified page: provisional, said once where it is judged
     assert words.text("assessment.weak_sources", language, judged=2, n=1, grade="D", official=1) in _lede(ctx)
+    # none judgeable on official figures: said as none, not as "only 0"
+    data.robustness["status_official"] = "no_data"
+    lede = _lede(build_context(data, language))
+    assert words.text("assessment.weak_sources.no_official", language, judged=2, n=1, grade="D") in lede
+    assert ("无一项可以评价" if language == "zh" else "none could be judged") in lede and "只有 0 项" not in lede
     data.robustness, data.conclusion_caveats = _trust_tables("media")
     assert _text(_results(build_context(data, language))["rows"][1][10]) == "C"
 

@@ -88,5 +88,5 @@ def test_the_verdict_says_once_that_the_judgments_are_provisional(editions):
     zh = editions["zh"].read_text(encoding="utf-8")
     en = editions["en"].read_text(encoding="utf-8")
     assert zh.count("因此均为初步判断") == 1 and "以上 4 项评价所依据的最新数据均取自转述统计数据的网络页面" in zh
-    assert "只用官方及官方转载数据时可评价的只有 0 项" in zh  # Annex 4: on official figures alone nothing can be judged
-    assert en.count("so all are provisional") == 1 and "on official figures alone 0 could be judged" in en
+    assert "只用官方及官方转载数据则无一项可以评价" in zh  # Annex 4: on official figures alone nothing can be judged
+    assert en.count("so all are provisional") == 1 and "on official figures alone none could be judged" in en
