@@ -13,11 +13,12 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import ticker
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import labels, words
-from analysis.report_format import decimals_of, fmt_amount, fmt_number, fmt_pct, is_missing
+from analysis.report_format import decimals_of, fmt_amount, fmt_number, fmt_pct, is_missing, table_number, table_unit
 from analysis.style import REFERENCE_COLOUR, REGION_COLOURS, SCENARIO_COLOURS, STATUS_COLOURS
 
 #: a scenario with fewer actual points than this is drawn as a compact chart (one point is no trend)
@@ -77,6 +78,30 @@ def comparison_panels(data: pd.DataFrame, panels: dict[str, list[str]], language
     return fig
 
 
+class ScaledTicks(ticker.Formatter):
+    """Tick labels of an axis drawn in the plan's unit, written in a scaled unit (×``factor``: 亿元 → CNY
+    billion is 0.1), with as many decimals as the tick spacing needs."""
+
+    def __init__(self, factor: float):
+        self.factor = factor
+
+    def __call__(self, x, pos=None):
+        locs = np.asarray(getattr(self, "locs", []), dtype=float)
+        step = float(np.min(np.diff(np.sort(locs)))) * self.factor if len(locs) > 1 else abs(x * self.factor)
+        decimals = max(0, -math.floor(math.log10(step))) if step > 0 else 0
+        return fmt_number(round(x * self.factor, 10), decimals)
+
+
+def amount_axis(ax, unit: str, language: str, **label_options) -> None:
+    """Name the y axis by ``unit``; in English by the scaled unit an English reader counts in (CNY billion,
+    million visits: :data:`analysis.labels.SCALED_UNITS`), its ticks scaled to match. The data stay in the
+    plan's unit, so what is drawn at data coordinates (the report's rate control) is unchanged."""
+    scaled = language == "en" and unit in labels.SCALED_UNITS
+    ax.set_ylabel(table_unit(unit, language) if scaled else labels.unit(unit, language), **label_options)
+    if scaled:
+        ax.yaxis.set_major_formatter(ScaledTicks(labels.SCALED_UNITS[unit][3]))
+
+
 def _comparison_panel(ax, sub: pd.DataFrame, order: list[str], regions: list[str], language: str) -> None:
     width = 0.8 / len(regions)
     for k, code in enumerate(regions):
@@ -84,15 +109,15 @@ def _comparison_panel(ax, sub: pd.DataFrame, order: list[str], regions: list[str
         xs = [g + (k - (len(regions) - 1) / 2) * width for g, ind in enumerate(order) if ind in rows.index]
         vals = [float(rows.loc[ind, "value"]) for ind in order if ind in rows.index]
         bars = ax.bar(xs, vals, width, color=REGION_COLOURS[code])
-        ax.bar_label(bars, labels=[fmt_number(rows.loc[ind, "value"], int(rows.loc[ind, "decimals"])) for ind in order if ind in rows.index],
-                     fontsize=6.5, padding=1.5)
+        ax.bar_label(bars, labels=[table_number(rows.loc[ind, "value"], rows.loc[ind, "unit"], language, int(rows.loc[ind, "decimals"]))
+                                   for ind in order if ind in rows.index], fontsize=6.5, padding=1.5)
     first = sub.drop_duplicates("indicator_id").set_index("indicator_id")
     ax.set_xticks(range(len(order)))
     ax.set_xticklabels([] if len(order) == 1 else [_wrap(first.loc[i, f"breakdown_{language}"], language, 22, 12) for i in order],
                        fontsize=7.5)
     ax.tick_params(axis="x", length=0)
     ax.tick_params(axis="y", labelsize=7.5)
-    ax.set_ylabel(labels.unit(sub["unit"].iloc[0], language), fontsize=8)
+    amount_axis(ax, sub["unit"].iloc[0], language, fontsize=8)
     ax.margins(y=0.16)
     ax.grid(axis="x", visible=False)
 
@@ -152,7 +177,7 @@ def scenario_fan_chart(table: pd.DataFrame, title: str | None, unit: str, langua
     years = table["year"].astype(int)
     ax.set_xticks(range(int(years.min()), int(years.max()) + 1))
     ax.set_xlabel(words.text("figure.year_axis", language))
-    ax.set_ylabel(labels.unit(unit, language))
+    amount_axis(ax, unit, language)
     if title:
         ax.set_title(title)
     ax.legend(frameon=False, fontsize=7 if compact else 8, loc="upper left")

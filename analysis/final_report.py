@@ -29,9 +29,10 @@ from analysis.report_data import parameter_files
 from analysis.report_format import (
     Writer,
     cited_title,
-    data_cutoff,
+    cutoff_words,
     decimals_of,
     fmt_amount,
+    fmt_date,
     fmt_number,
     fmt_pct,
     list_block,
@@ -137,10 +138,9 @@ def build_context(data: FinalReportData, language: str) -> dict:
     meta = [
         t("report.meta.plan", issuer=plan.get("issuer") if language == "zh" else plan.get("issuer_en", ""),
           plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
-          number=plan["document_number"], date=str(plan["date"])),
+          number=plan["document_number"], date=fmt_date(plan["date"], language)),
         t("final.report.meta_year", final_year=final_year, first_year=first_year, judged=judged, n=len(final)),
-        t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=final_year,
-          latest=max(final_evaluation.data_years(data.observations), default="—")),
+        cutoff_words(data.provenance, max(final_evaluation.data_years(data.observations), default=None), final_year, language),
         t("report.meta.author"),
     ]
     other = next(lang for lang in words.LANGUAGES if lang != language)

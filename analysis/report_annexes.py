@@ -27,6 +27,7 @@ from analysis.report_format import (
     decimals_of,
     english_units,
     figure_block,
+    fmt_date,
     fmt_number,
     fmt_pct,
     fmt_year,
@@ -375,13 +376,15 @@ def _backtest(w: Writer, data: ReportData) -> list[dict]:
                      index=predicted.index, dtype=bool)
     fallback = predicted[(predicted["method"] == "damped→loglinear") & same]
     shown = predicted.drop(fallback.index)
-    rows = [[labels.indicator(r.indicator_id, w.lang), w.t(f"method.{METHOD_KEYS.get(r.method, r.method)}"), years_list(w, r.fit_years), int(r.year),
+    rows = [[labels.indicator(r.indicator_id, w.lang), table_unit(_unit(data, r.indicator_id), w.lang),
+             w.t(f"method.{METHOD_KEYS.get(r.method, r.method)}"), years_list(w, r.fit_years), int(r.year),
              table_number(r.predicted, _unit(data, r.indicator_id), w.lang), table_number(r.actual, _unit(data, r.indicator_id), w.lang),
              fmt_number(r.error_pct, 1)] for r in shown.itertuples()]
     sources = [u["source"] for s in data.summaries.values() for u in series_sources(s.get("series_sources"))] + [PLAN]
     if rows:
         blocks.append(table_block(w, w.t("backtest.caption"), [w.t(f"col.{c}") for c in
-                                                                ("indicator", "method", "fitted_on", "year", "predicted", "actual", "error_pct")],
+                                                                ("indicator", "unit", "method", "fitted_on", "year", "predicted", "actual",
+                                                                 "error_pct")],
                                   rows, sources))
         tested = shown.groupby("indicator_id")["year"].nunique()
         if len(tested) and int(tested.max()) == 1:
@@ -455,6 +458,16 @@ def _unit_named(w: Writer, unit: str) -> Markup:
 
 
 # --------------------------------------------------------------------------- 附件 8 数据来源
+#: the collector's note the data notes append to a page's title: "标题(百度百科香港镜像 …;注明来源[38])"
+_TITLE_NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+
+
+def page_title(title_zh: str) -> str:
+    """A registered title without the collector's trailing note in brackets (publisher, mirror, remarks):
+    the page's own title, which the English edition quotes as the original (``页面标题(注)`` → ``页面标题``)."""
+    return _TITLE_NOTE.sub("", title_zh).strip() or title_zh
+
+
 def sources_annex(w: Writer, data) -> list[dict]:
     """Every cited source by its reference number, then the raw files with their checksums."""
     entries = []
@@ -467,13 +480,15 @@ def sources_annex(w: Writer, data) -> list[dict]:
             beside = None
         else:
             title = w.foreign(title_en) if title_en else Markup("—")
-            beside = cited_title(title_zh, "zh") if HAS_CJK.search(title_zh) else None
+            original = page_title(title_zh)
+            beside = cited_title(original, "zh") if HAS_CJK.search(original) else None
         publisher = src.get("issuer") if w.lang == "zh" else src.get("issuer_en")
         publisher = publisher or src.get(f"publisher_{w.lang}")
         entries.append({
             "anchor": f"source-{sid}", "reference": w.reference(sid), "citation": w.citation(sid), "title": title,
             "original_title": beside, "publisher": w.foreign(str(publisher)) if publisher else "—",
-            "date": str(src.get("date") or "—"), "url": src.get("url"), "accessed": str(src.get("accessed") or "—"),
+            "date": fmt_date(src.get("date") or "—", w.lang), "url": src.get("url"),
+            "accessed": fmt_date(src.get("accessed") or "—", w.lang),
             "quality": labels.quality(src["quality"], w.lang), "used_by": w.join(w.used_by[sid]),
             "numbers": w.join(sorted(w.numbers.get(sid, set()))) if w.numbers.get(sid) else None,
         })

@@ -30,9 +30,10 @@ from analysis.report_data import ReportData
 from analysis.report_format import (
     Writer,
     cited_title,
-    data_cutoff,
+    cutoff_words,
     decimals_of,
     figure_block,
+    fmt_date,
     fmt_number,
     fmt_pct,
     fmt_year,
@@ -129,10 +130,9 @@ def build_context(data: ReportData, language: str) -> dict:
     meta = [
         w.t("report.meta.plan", issuer=plan.get("issuer") if language == "zh" else plan.get("issuer_en", ""),
             plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
-            number=plan["document_number"], date=str(plan["date"])),
+            number=plan["document_number"], date=fmt_date(plan["date"], language)),
         w.t("report.meta.evaluation", year=data.evaluation_year, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year),
-        w.t("report.meta.cutoff", date=data_cutoff(data.provenance, language), year=data.evaluation_year,
-            latest=max(final_evaluation.data_years(data.observations), default="—")),
+        cutoff_words(data.provenance, max(final_evaluation.data_years(data.observations), default=None), data.evaluation_year, language),
         w.t("report.meta.author"),
     ]
     other = next(lang for lang in words.LANGUAGES if lang != language)

@@ -185,20 +185,38 @@ def fmt_amount_range(low, high, unit, language: str) -> str:
     return words.text("amount.unit", language, value=both, unit=unit_name(unit, language))
 
 
-def data_cutoff(provenance: dict, language: str) -> str:
-    """The data cut-off: the latest access date of the registered sources (``accessed``, a month or a
-    day), written as the language writes dates (``2026年11月`` / ``November 2026``); ``—`` if none."""
-    from babel.dates import format_skeleton
-
-    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
-    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)]
-    if not dates:
-        return "—"
-    latest = max(dates)
+def fmt_date(value, language: str) -> str:
+    """An ISO date, day or month (``2022-09-26``, ``2026-11``), as the language writes dates
+    (``2022年9月26日`` / ``September 26, 2022``; ``2026年11月`` / ``November 2026``); anything else as is."""
     import datetime
 
-    day = datetime.date.fromisoformat(latest if len(latest) == 10 else f"{latest}-01")
-    return format_skeleton("yMMMMd" if len(latest) == 10 else "yMMMM", day, locale="zh" if language == "zh" else "en")
+    from babel.dates import format_skeleton
+
+    text = str(value)
+    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
+        return text
+    day = datetime.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    return format_skeleton("yMMMMd" if len(text) == 10 else "yMMMM", day, locale="zh" if language == "zh" else "en")
+
+
+def data_cutoff(provenance: dict, language: str) -> str:
+    """The data cut-off: the latest access date of the registered sources (``accessed``, a month or a
+    day), written as :func:`fmt_date` writes it; ``—`` if none."""
+    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
+    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)]
+    return fmt_date(max(dates), language) if dates else "—"
+
+
+def cutoff_words(provenance: dict, latest, year: int, language: str) -> str:
+    """The cover's data cut-off line: the cut-off (:func:`data_cutoff`), the latest full-year year found
+    (``latest``, ``None`` when none) and what that means for the evaluated ``year``: newer figures left
+    out, or none found after it, or none yet for the years up to it."""
+    date = data_cutoff(provenance, language)
+    if latest is None or is_missing(latest):
+        return words.text("report.meta.cutoff.none", language, date=date, year=year)
+    latest = int(latest)
+    key = "report.meta.cutoff" if latest > year else "report.meta.cutoff.latest" if latest == year else "report.meta.cutoff.short"
+    return words.text(key, language, date=date, latest=latest, next=latest + 1, year=year)
 
 
 def table_unit(unit, language: str) -> str:

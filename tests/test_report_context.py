@@ -348,7 +348,15 @@ def test_english_context_marks_chinese_as_quotations(data):
 
 def test_the_dates_agree(data):
     zh, en = build_context(data, "zh"), build_context(data, "en")
-    assert "资料收集截至：2026年11月" in _text(zh["meta"][2]) and "2023 年及以前" in _text(zh["meta"][2])
+    # the latest full-year figures are for the evaluated year: none found after it, said as such
+    assert _text(zh["meta"][2]) == "资料收集截至：2026年11月；所找到的昌吉州全年数据最晚为 2023 年，尚未找到 2024 年及以后的全年数据"
+    assert "2022年9月26日" in _text(zh["meta"][0]) and "September 26, 2022" in _text(en["meta"][0])
+    data.evaluation_year = 2022  # newer figures than the evaluated year: left out, said as such
+    assert "本评估只用 2022 年及以前的全年数据" in _text(build_context(data, "zh")["meta"][2])
+    from analysis.report_format import cutoff_words  # the final framework's case: the final year not published yet
+    assert cutoff_words(data.provenance, 2023, 2025, "zh").endswith("最晚为 2023 年，尚未找到 2024–2025 年的全年数据")
+    assert cutoff_words(data.provenance, 2023, 2025, "en").endswith("for 2023; none for 2024–2025 had been found")
+    data.evaluation_year = 2023
     assert "Sources collected up to: November 2026" in _text(en["meta"][2]) and "评估基准期：2023 年末" in _text(zh["meta"][1])
     stamp = next(b for b in _section(zh, "stamp")["blocks"] if b["kind"] == "list")
     assert "资料收集截至：2026年11月" in [_text(i) for i in stamp["items"]]
