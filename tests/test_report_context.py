@@ -494,3 +494,13 @@ def test_a_list_of_years_in_a_stored_note_is_joined_in_the_readers_language(data
 
     assert any("（2015、2018、2020 年之后有缺口）" in c for c in cells(build_context(data, "zh")))
     assert any("(gap after 2015, 2018, 2020)" in c for c in cells(build_context(data, "en")))
+
+
+def test_the_english_sources_annex_quotes_a_pages_own_title_not_the_collectors_note():
+    """data/raw/provenance.yml keeps the data notes' titles, which end in the collector's note in brackets;
+    the English edition quotes only the page's title as the original (and none for an English page)."""
+    from analysis.report_annexes import page_title
+    assert page_title("昌吉回族自治州 词条(百度百科香港镜像 baike.baidu.hk,繁体;注明来源[38])") == "昌吉回族自治州 词条"
+    assert page_title("Changji Hui Autonomous Prefecture (chinawiki.net,英文百科译文,未注明出处)") == "Changji Hui Autonomous Prefecture"
+    assert page_title("昌吉回族自治州“十四五”现代服务业发展规划") == "昌吉回族自治州“十四五”现代服务业发展规划"
+    assert page_title("(只有注释)") == "(只有注释)"  # nothing left: the title as registered

@@ -169,6 +169,26 @@ def test_axes_frame_places_data_where_matplotlib_drew_it(tmp_path):
     assert all(abs(a - b) <= 0.06 for p, q in zip(drawn, placed) for a, b in zip(p, q)), (drawn, placed)
 
 
+def test_english_axes_count_in_billions_while_the_data_stay_in_the_plans_unit(tmp_path):
+    """An English reader counts in CNY billion: the axis says so and its ticks are the 亿元 values ÷ 10,
+    while the data (and the frame the slider draws on) stay in 亿元; the Chinese axis is the plan's unit."""
+    style.apply_style("en")
+    table = _tertiary_table()
+    fig = figures.scenario_fan_chart(table, None, "亿元", "en")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert ax.get_ylabel() == "CNY billion"
+    ticks = {float(v): t.get_text() for v, t in zip(ax.get_yticks(), ax.get_yticklabels())}
+    assert ticks[600.0] == "60" and ticks[700.0] == "70", ticks
+    assert max(line.get_ydata().max() for line in ax.get_lines() if len(line.get_ydata())) > 700  # drawn in 亿元
+    plt.close(fig)
+    style.apply_style("zh")
+    fig = figures.scenario_fan_chart(table, None, "亿元", "zh")
+    fig.canvas.draw()
+    assert fig.axes[0].get_ylabel() == "亿元" and "600" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    plt.close(fig)
+
+
 def test_a_figure_without_a_frame_says_so(tmp_path):
     style.apply_style("zh")
     fig = figures.comparison_panels(comparison(), RETAIL_PANEL, "zh")
