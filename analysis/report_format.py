@@ -215,7 +215,8 @@ def cutoff_words(provenance: dict, latest, year: int, language: str) -> str:
     if latest is None or is_missing(latest):
         return words.text("report.meta.cutoff.none", language, date=date, year=year)
     latest = int(latest)
-    key = "report.meta.cutoff" if latest > year else "report.meta.cutoff.latest" if latest == year else "report.meta.cutoff.short"
+    key = "report.meta.cutoff" if latest > year else "report.meta.cutoff.latest" if latest == year \
+        else "report.meta.cutoff.short_one" if latest + 1 == year else "report.meta.cutoff.short"
     return words.text(key, language, date=date, latest=latest, next=latest + 1, year=year)
 
 

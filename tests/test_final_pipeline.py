@@ -62,7 +62,7 @@ def test_evaluation_year_reruns_only_what_uses_it(copy):
     assert ran(result) == ["30_evaluation", "35_robustness", "90_report", "90_report.en"]  # the robustness check judges that year too
     progress = pd.read_csv(copy.path("data/processed/target_progress.csv"))
     assert set(progress["evaluation_year"]) == {2024}
-    assert "评估使用 2024 年及以前的全年数据" in copy.path("reports/mid_term_evaluation.html").read_text(encoding="utf-8")
+    assert "最晚为 2023 年，尚未找到 2024 年的全年数据" in copy.path("reports/mid_term_evaluation.html").read_text(encoding="utf-8")
     assert ran(copy.make("report", "EVALUATION_YEAR=2024")) == []
     result = copy.make("report")                                 # back to the default, 2023
     assert ran(result) == ["30_evaluation", "35_robustness", "90_report", "90_report.en"]  # the robustness check judges that year too

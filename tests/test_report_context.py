@@ -356,6 +356,7 @@ def test_the_dates_agree(data):
     from analysis.report_format import cutoff_words  # the final framework's case: the final year not published yet
     assert cutoff_words(data.provenance, 2023, 2025, "zh").endswith("最晚为 2023 年，尚未找到 2024–2025 年的全年数据")
     assert cutoff_words(data.provenance, 2023, 2025, "en").endswith("for 2023; none for 2024–2025 had been found")
+    assert cutoff_words(data.provenance, 2023, 2024, "zh").endswith("最晚为 2023 年，尚未找到 2024 年的全年数据")
     data.evaluation_year = 2023
     assert "Sources collected up to: November 2026" in _text(en["meta"][2]) and "评估基准期：2023 年末" in _text(zh["meta"][1])
     stamp = next(b for b in _section(zh, "stamp")["blocks"] if b["kind"] == "list")
