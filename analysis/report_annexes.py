@@ -434,7 +434,8 @@ def _methods(w: Writer, data: ReportData) -> list[dict]:
     covid = data.covid_years
     base_year = int(data.plan_targets["base_year"].min())
     items = [w.t("methods.cagr"), w.t("methods.pace", base_year=base_year), w.t("methods.loglinear", level=fmt_pct(data.level, 0)),
-             w.t("methods.damped", n=data.min_points_damped if data.min_points_damped is not None else "—", used=n_damped),
+             w.t("methods.damped" if n_damped else "methods.damped_none", n=data.min_points_damped if data.min_points_damped is not None else "—",
+                 used=n_damped),
              w.t("methods.covid", span=f"{covid[0]}–{covid[-1]}" if covid else "—")]
     bands = data.thresholds.get("odds_bands")
     if bands:

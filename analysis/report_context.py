@@ -31,6 +31,8 @@ from analysis.report_format import (
     Writer,
     cited_title,
     cutoff_words,
+    cutoff_year,
+    data_cutoff,
     decimals_of,
     figure_block,
     fmt_date,
@@ -114,6 +116,8 @@ def build_context(data: ReportData, language: str) -> dict:
     target_year = int(data.plan_targets["target_year"].max())
     elapsed = (data.evaluation_year - base_year) / (target_year - base_year)
     annex_no = report_annexes.ANNEX_NUMBERS
+    # read after the plan period ended: the recommendations look to the final evaluation and the next plan
+    w.plan_over = (cutoff_year(data.provenance) or 0) > target_year
 
     builders = {
         "assessment": lambda: _assessment(w, data, findings, base_year, target_year, elapsed, annex_no),
@@ -154,6 +158,9 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
     standing = [w.t("assessment.counts" if len(judged) else "assessment.counts_none", year=data.evaluation_year,
                     elapsed=fmt_pct(elapsed, 0), n=len(prog), judged=len(judged), no_data=no_data,
                     counts=_status_counts(w, prog))]
+    if w.plan_over:  # read after the plan period ended: say why it still evaluates as of the evaluation year
+        standing.append(w.t("assessment.plan_over", cutoff=data_cutoff(data.provenance, w.lang), year=data.evaluation_year,
+                            latest=max(final_evaluation.data_years(data.observations), default="—")))
     if "lagging" in by_kind:
         key = "assessment.below" if _all_below(data, by_kind["lagging"]) else "assessment.lagging"
         standing.append(w.t(key, items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items], "list.semicolon")))
@@ -324,6 +331,8 @@ def _results_notes(w: Writer, data: ReportData, base_year: int, target_year: int
                  annex=annex_no["gaps"], no_baseline=w.t("assessment.status.no_baseline"),
                  maintain_below=labels.shown_status_word(labels.MAINTAIN_BELOW, None, w.lang)),
              w.t("results.note.grades", grades=grades)]
+    if th.get("pace_broadly_met") is not None:  # the words of the verdict's first sentence (_outlook), defined once
+        items.append(w.t("results.note.outlook", year=target_year, share=fmt_pct(float(th["pace_broadly_met"]), 0)))
     return [{"kind": "table_notes", "title": w.t("notes.table"), "items": items}]
 
 

@@ -199,6 +199,29 @@ def fmt_date(value, language: str) -> str:
     return format_skeleton("yMMMMd" if len(text) == 10 else "yMMMM", day, locale="zh" if language == "zh" else "en")
 
 
+def cutoff_year(provenance: dict) -> int | None:
+    """The year of the data cut-off (:func:`data_cutoff`), None without access dates."""
+    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
+    years = [int(d[:4]) for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)]
+    return max(years) if years else None
+
+
+#: recommendations that look to the plan's own mid-term adjustment, and what they become when the sources
+#: were collected after the plan period ended (:attr:`Writer.plan_over`): they look to the final evaluation
+#: and the next five-year plan instead
+AFTER_THE_PLAN = {
+    "recommendation.below": "recommendation.below.after_plan",
+    "recommendation.pace_gap": "recommendation.pace_gap.after_plan",
+    "recommendation.target_conflict": "recommendation.target_conflict.after_plan",
+    "recommendation.audit.plan_inconsistent": "recommendation.audit.plan_inconsistent.after_plan",
+    "recommendation.audit.retail_target_rate": "recommendation.audit.retail_target_rate.after_plan",
+    "recommendation.audit.plan_ambiguous": "recommendation.audit.plan_ambiguous.after_plan",
+    "recommendation.audit.finance_growth_13th": "recommendation.audit.finance_growth_13th.after_plan",
+    "recommendation.audit.finance_target_gdp": "recommendation.audit.finance_target_gdp.after_plan",
+    "recommendation.audit.tourism_reading": "recommendation.audit.tourism_reading.after_plan",
+}
+
+
 def data_cutoff(provenance: dict, language: str) -> str:
     """The data cut-off: the latest access date of the registered sources (``accessed``, a month or a
     day), written as :func:`fmt_date` writes it; ``—`` if none."""
@@ -265,10 +288,14 @@ class Writer:
         self.source_numbers: dict[str, int] = {}  # source id → [n], in the order of first citation
         self.notes: dict[str, int] = {}           # a note's text → its number (①), once per report
         self._pending_notes: list[tuple[int, Markup]] = []
+        self.plan_over = False  # the sources were collected after the plan period ended (set by the report)
 
     # words
     def t(self, key: str, **params) -> Markup:
-        """The message ``key`` with ``params`` escaped (Markup params are kept as markup)."""
+        """The message ``key`` with ``params`` escaped (Markup params are kept as markup); a recommendation
+        of :data:`AFTER_THE_PLAN` in its later form when :attr:`plan_over`."""
+        if self.plan_over:
+            key = AFTER_THE_PLAN.get(key, key)
         words.text(key, self.lang, **{k: "" for k in params})  # names a missing key or parameter
         template = words.catalogue()[key][self.lang]
         text = Markup(escape(template)).format(**{k: self.value(v) for k, v in params.items()})

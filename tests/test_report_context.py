@@ -250,9 +250,16 @@ def test_problems_and_recommendations_say_what_the_data_say(data):
     # a flaw of the plan in a sentence of its own (problem.audit.<check>), and what to do about it
     assert ("零售总额的两个目标互不匹配：从 2020 年的 224.27 亿元到 2025 年的 350 亿元需年均增长 9.31%，"
             "而按规划所写的年均 6.5% 增长 5 年只能达到 307.3 亿元") in problems["plan_inconsistent"]
-    assert "明确零售总额以总量目标（350 亿元，需年均增长 9.31%）还是增速目标（年均 6.5%）为准" in recommendations["plan_inconsistent"]
+    # the sources were collected in 2026, after the plan period: the recommendations look to the final evaluation
+    assert "终期评估中说明零售总额以总量目标（350 亿元，需年均增长 9.31%）还是增速目标（年均 6.5%）为准" in recommendations["plan_inconsistent"]
     assert "年均增长 7.7%，实现目标需 8.6%，照此速度 2025 年只能达到目标的 98%" in problems["pace_gap"]
+    assert recommendations["pace_gap"].startswith("终期评估首先核实后半期的实际增速是否达到所需增速：")
     assert "2024–2025 年年均增长 8.6% 以上" in recommendations["pace_gap"]
+    assert "资料收集时（2026年11月）规划期已经结束" in _lede(zh) and "中期调整" not in " ".join(recommendations.values())
+    from analysis.report_format import AFTER_THE_PLAN  # each later form exists, with the placeholders of the first
+    for key, later in AFTER_THE_PLAN.items():
+        for lang in ("zh", "en"):
+            assert words.placeholders(words.catalogue()[later][lang]) <= words.placeholders(words.catalogue()[key][lang]), later
     assert "由发展改革部门牵头，文化和旅游部门按年报送 1 项暂缺指标的数据" in recommendations["data_gap"]  # analysis/publishers.yml
     en = _items(build_context(data, "en"), "recommendations")
     assert "with the culture and tourism bureau reporting each year" in en["data_gap"]
@@ -265,7 +272,21 @@ def test_problems_and_recommendations_say_what_the_data_say(data):
 def test_a_plan_flaw_without_a_sentence_of_its_own_is_named_in_the_general_one(data):
     data.plan_audit.loc[data.plan_audit["check_id"] == "retail_target_rate", "check_id"] = "some_new_check"
     zh = build_context(data, "zh")
-    assert "在规划中期调整时统一相互矛盾的目标（" in _items(zh, "recommendations")["plan_inconsistent"]
+    assert "终期评估中说明相互矛盾的目标（" in _items(zh, "recommendations")["plan_inconsistent"]
+
+
+def test_read_during_the_plan_period_the_recommendations_look_to_the_mid_term_adjustment(data):
+    """Sources collected in 2024 (before the plan period ends): the plan's own mid-term adjustment is ahead."""
+    import copy
+    data.provenance = copy.deepcopy(data.provenance)  # the fixture's sources are shared between tests
+    for source in data.provenance["sources"].values():
+        source["accessed"] = "2024-06"
+    zh = build_context(data, "zh")
+    recommendations = _items(zh, "recommendations")
+    assert "在规划中期调整时明确零售总额以总量目标（350 亿元，需年均增长 9.31%）还是增速目标（年均 6.5%）为准" in recommendations["plan_inconsistent"]
+    assert recommendations["pace_gap"].startswith("按所需增速分解后半期年度目标：") and "规划期已经结束" not in _lede(zh)
+    en = _items(build_context(data, "en"), "recommendations")
+    assert en["plan_inconsistent"].startswith("At the mid-term adjustment")
 
 
 def test_no_finding_no_problem(data):
