@@ -102,6 +102,17 @@ def amount_axis(ax, unit: str, language: str, **label_options) -> None:
         ax.yaxis.set_major_formatter(ScaledTicks(labels.SCALED_UNITS[unit][3]))
 
 
+def _bar_label(row, language: str) -> str:
+    """A bar's value as printed: the plan's digits in Chinese; in English in the scaled unit of the axis, to
+    one decimal below 1,000 and whole above or when whole (563.51 亿元 → 56.4, 5.47 亿美元 → 547, 213.87 亿美元
+    → 21,387 USD million)."""
+    unit = row["unit"]
+    if language == "en" and unit in labels.SCALED_UNITS:
+        scaled = round(float(row["value"]) * labels.SCALED_UNITS[unit][3], 6)
+        return fmt_number(scaled, 1 if abs(scaled) < 1000 and scaled != round(scaled) else 0)
+    return table_number(row["value"], unit, language, int(row["decimals"]))
+
+
 def _comparison_panel(ax, sub: pd.DataFrame, order: list[str], regions: list[str], language: str) -> None:
     width = 0.8 / len(regions)
     for k, code in enumerate(regions):
@@ -109,8 +120,7 @@ def _comparison_panel(ax, sub: pd.DataFrame, order: list[str], regions: list[str
         xs = [g + (k - (len(regions) - 1) / 2) * width for g, ind in enumerate(order) if ind in rows.index]
         vals = [float(rows.loc[ind, "value"]) for ind in order if ind in rows.index]
         bars = ax.bar(xs, vals, width, color=REGION_COLOURS[code])
-        ax.bar_label(bars, labels=[table_number(rows.loc[ind, "value"], rows.loc[ind, "unit"], language, int(rows.loc[ind, "decimals"]))
-                                   for ind in order if ind in rows.index], fontsize=6.5, padding=1.5)
+        ax.bar_label(bars, labels=[_bar_label(rows.loc[ind], language) for ind in order if ind in rows.index], fontsize=6.5, padding=1.5)
     first = sub.drop_duplicates("indicator_id").set_index("indicator_id")
     ax.set_xticks(range(len(order)))
     ax.set_xticklabels([] if len(order) == 1 else [_wrap(first.loc[i, f"breakdown_{language}"], language, 22, 12) for i in order],

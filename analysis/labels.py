@@ -21,6 +21,8 @@ UNIT_KEYS = {
     "家": "unit.enterprises",
     "个": "unit.items",
 }
+#: units that count whole things (enterprises, items): their values print without decimals
+COUNT_UNITS = ("家", "个")
 #: How an English reader counts an amount the plan writes in a Chinese unit: the unit's size in its
 #: base unit (亿 = 10⁸, 万 = 10⁴), the catalogue key writing the scaled amount in prose, and the unit
 #: (catalogue key) and factor of the English tables. Chinese text keeps the plan's own unit.

@@ -306,7 +306,8 @@ def _results_table(w: Writer, data: ReportData, target_year: int) -> dict:
         rate_target = r["kind"] == "average_growth_rate"
         grade = grades.get(tid)
         rows.append([tid, _name(w, r["indicator_id"], prog, tid), table_unit(r["unit"], w.lang), w.t(f"attribute.{ATTRIBUTE}"),
-                     Markup("—") if rate_target else table_number(_baseline(r, target), r["unit"], w.lang),
+                     Markup("—") if rate_target else table_number(_baseline(r, target), r["unit"], w.lang,
+                                                                  0 if r["unit"] in labels.COUNT_UNITS else 2),
                      _target_cell(w, target), _latest_cell(w, r, data),
                      fmt_pct(r["achieved_share"], 0), fmt_pct(r["elapsed_share"], 0), _status_word(w, r, target),
                      labels.grade(grade, w.lang) if isinstance(grade, str) and r["status"] != "no_data" else Markup("—")])

@@ -285,3 +285,14 @@ def test_a_target_to_maintain_gets_a_sentence_not_a_made_up_bar():
     assert sentence.get_text() == "保持型目标：2023 年 30.23%，已低于 40%"
     assert plt.matplotlib.colors.to_hex(sentence.get_color()) == style.STATUS_COLOURS["lagging"]
     plt.close(fig)
+
+
+def test_english_bar_labels_in_the_axis_unit_without_spurious_digits():
+    """The 2020 comparison's bars (表 1): in English in CNY billion / USD million like the axis, one decimal
+    where there is one, none for a whole number; in Chinese the plan's own digits."""
+    row = lambda value, unit, decimals: pd.Series({"value": value, "unit": unit, "decimals": decimals})  # noqa: E731
+    assert figures._bar_label(row(563.51, "亿元", 2), "en") == "56.4"
+    assert figures._bar_label(row(5.47, "亿美元", 2), "en") == "547"
+    assert figures._bar_label(row(213.87, "亿美元", 2), "en") == "21,387"
+    assert figures._bar_label(row(40.6, "%", 1), "en") == "40.6"
+    assert figures._bar_label(row(563.51, "亿元", 2), "zh") == "563.51"

@@ -89,4 +89,5 @@ def test_the_verdict_says_once_that_the_judgments_are_provisional(editions):
     en = editions["en"].read_text(encoding="utf-8")
     assert zh.count("因此均为初步判断") == 1 and "以上 4 项评价所依据的最新数据均取自转述统计数据的网络页面" in zh
     assert "只用官方及官方转载数据则无一项可以评价" in zh  # Annex 4: on official figures alone nothing can be judged
+    assert "A 级物流企业</td><td>家</td><td>预期性</td><td>4</td>" in zh  # a count without decimals (表 2 no. 9: 4 in 2020)
     assert en.count("so all are provisional") == 1 and "on official figures alone none could be judged" in en
