@@ -541,7 +541,9 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
         rest = [x for x in f.items if not report_annexes.audit_sentence(w, x, "recommendation")]
         if rest:
             own.append(w.t(f"recommendation.audit.{f.kind}", topics=w.join([report_annexes.audit_topic(w, x) for x in rest], "list.semicolon")))
-        return {"items": w.sentences([report_annexes.audit_problem(w, x) for x in f.items]), "actions": w.sentences(own)}
+        # after the plan period the actions are clauses of one sentence (recommendation.<kind>.after_plan)
+        return {"items": w.sentences([report_annexes.audit_problem(w, x) for x in f.items]),
+                "actions": w.join(own, "list.semicolon") if w.plan_over else w.sentences(own)}
     if f.kind == "data_gap":  # the lead department is named by the recommendation itself, not again in the list
         return {"n": len(f.items), "total": len(prog), "indicators": names(f.items),
                 "publishers": report_annexes.publishers_of(w, [x["indicator_id"] for x in f.items], exclude=(LEAD_DEPARTMENT,))}

@@ -216,6 +216,8 @@ AFTER_THE_PLAN = {
     "recommendation.audit.plan_inconsistent": "recommendation.audit.plan_inconsistent.after_plan",
     "recommendation.audit.retail_target_rate": "recommendation.audit.retail_target_rate.after_plan",
     "recommendation.audit.plan_ambiguous": "recommendation.audit.plan_ambiguous.after_plan",
+    "recommendation.plan_inconsistent": "recommendation.plan_inconsistent.after_plan",
+    "recommendation.plan_ambiguous": "recommendation.plan_ambiguous.after_plan",
     "recommendation.audit.finance_growth_13th": "recommendation.audit.finance_growth_13th.after_plan",
     "recommendation.audit.finance_target_gdp": "recommendation.audit.finance_target_gdp.after_plan",
     "recommendation.audit.tourism_reading": "recommendation.audit.tourism_reading.after_plan",

@@ -251,7 +251,7 @@ def test_problems_and_recommendations_say_what_the_data_say(data):
     assert ("零售总额的两个目标互不匹配：从 2020 年的 224.27 亿元到 2025 年的 350 亿元需年均增长 9.31%，"
             "而按规划所写的年均 6.5% 增长 5 年只能达到 307.3 亿元") in problems["plan_inconsistent"]
     # the sources were collected in 2026, after the plan period: the recommendations look to the final evaluation
-    assert "终期评估中说明零售总额以总量目标（350 亿元，需年均增长 9.31%）还是增速目标（年均 6.5%）为准" in recommendations["plan_inconsistent"]
+    assert "终期评估中，说明零售总额以总量目标（350 亿元，需年均增长 9.31%）还是增速目标（年均 6.5%）为准。" in recommendations["plan_inconsistent"]
     assert "年均增长 7.7%，实现目标需 8.6%，照此速度 2025 年只能达到目标的 98%" in problems["pace_gap"]
     assert recommendations["pace_gap"].startswith("终期评估首先核实后半期的实际增速是否达到所需增速：")
     assert "2024–2025 年年均增长 8.6% 以上" in recommendations["pace_gap"]
@@ -272,7 +272,7 @@ def test_problems_and_recommendations_say_what_the_data_say(data):
 def test_a_plan_flaw_without_a_sentence_of_its_own_is_named_in_the_general_one(data):
     data.plan_audit.loc[data.plan_audit["check_id"] == "retail_target_rate", "check_id"] = "some_new_check"
     zh = build_context(data, "zh")
-    assert "终期评估中说明相互矛盾的目标（" in _items(zh, "recommendations")["plan_inconsistent"]
+    assert "终期评估中，说明相互矛盾的目标（" in _items(zh, "recommendations")["plan_inconsistent"]
 
 
 def test_read_during_the_plan_period_the_recommendations_look_to_the_mid_term_adjustment(data):
