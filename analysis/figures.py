@@ -285,8 +285,7 @@ def progress_chart(progress: pd.DataFrame, language: str = "zh"):
     ax = top.subplots()
     _progress_bars(ax, judged, language)
     # the statuses as the results table says them (a level to maintain that fell below it, in the lagging colour)
-    methods = judged["method"] if "method" in judged else [None] * len(judged)
-    shown = {labels.shown_status(s, m) for s, m in zip(judged["status"], methods)}
+    shown = set(labels.shown_statuses(judged))
     statuses = [s for s in (*STATUS_COLOURS, labels.MAINTAIN_BELOW) if s in shown]
     handles = [Patch(color=STATUS_COLOURS.get(s, STATUS_COLOURS["lagging"]), label=labels.shown_status_word(s, None, language))
                for s in statuses]

@@ -86,6 +86,12 @@ def shown_status(code: str, method: str | None) -> str:
     return MAINTAIN_BELOW if method == "maintain" and code == "lagging" else code
 
 
+def shown_statuses(frame) -> list[str]:
+    """:func:`shown_status` of every row of a table with ``status`` (and ``method``, when it has one) columns."""
+    methods = frame["method"] if "method" in frame else [None] * len(frame)
+    return [shown_status(s, m) for s, m in zip(frame["status"], methods)]
+
+
 def shown_status_word(code: str, method: str | None, language: str) -> str:
     """:func:`shown_status` in words."""
     shown = shown_status(code, method)

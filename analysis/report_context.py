@@ -84,12 +84,15 @@ def _name(w: Writer, indicator_id: str, progress: pd.DataFrame | None = None, ta
     return labels.indicator(indicator_id, w.lang)
 
 
+def _latest_year(data: ReportData) -> int | None:
+    """The latest year with a full-year figure for the subject region (analysis/final_evaluation.py)."""
+    return max(final_evaluation.data_years(data.observations), default=None)
+
+
 def _status_counts(w: Writer, progress: pd.DataFrame) -> Markup:
     """How many judged targets stand at each status, as the results table says them (a level to maintain
     that fell below its target counted as such, last)."""
-    methods = progress["method"] if "method" in progress else pd.Series(None, index=progress.index)
-    shown = pd.Series([labels.shown_status(s, m) for s, m in zip(progress["status"], methods)])
-    counts = shown.value_counts()
+    counts = pd.Series(labels.shown_statuses(progress), dtype=object).value_counts()
     order = [s for s in labels.STATUSES if s != "no_data"] + [labels.MAINTAIN_BELOW]
     return w.join([w.t("count.status", n=int(counts[s]), status=labels.shown_status_word(s, None, w.lang))
                    for s in order if counts.get(s, 0)])
@@ -136,7 +139,7 @@ def build_context(data: ReportData, language: str) -> dict:
             plan=Markup("{} ({})").format(plan["title_en"], cited_title(plan["title_zh"], "zh")) if language == "en" else plan_title,
             number=plan["document_number"], date=fmt_date(plan["date"], language)),
         w.t("report.meta.evaluation", year=data.evaluation_year, elapsed=fmt_pct(elapsed, 0), start=base_year + 1, end=target_year),
-        cutoff_words(data.provenance, max(final_evaluation.data_years(data.observations), default=None), data.evaluation_year, language),
+        cutoff_words(data.provenance, _latest_year(data), data.evaluation_year, language),
         w.t("report.meta.author"),
     ]
     other = next(lang for lang in words.LANGUAGES if lang != language)
@@ -160,7 +163,7 @@ def _assessment(w: Writer, data: ReportData, findings: list[Finding], base_year:
                     counts=_status_counts(w, prog))]
     if w.plan_over:  # read after the plan period ended: say why it still evaluates as of the evaluation year
         standing.append(w.t("assessment.plan_over", cutoff=data_cutoff(data.provenance, w.lang), year=data.evaluation_year,
-                            latest=max(final_evaluation.data_years(data.observations), default="—")))
+                            latest=_latest_year(data) or "—"))
     if "lagging" in by_kind:
         key = "assessment.below" if _all_below(data, by_kind["lagging"]) else "assessment.lagging"
         standing.append(w.t(key, items=w.join([_lagging_item(w, prog, x) for x in by_kind["lagging"].items], "list.semicolon")))
@@ -537,8 +540,9 @@ def _finding_words(w: Writer, data: ReportData, f: Finding) -> dict:
                                  for x in f.items], "list.names"), "indicators": names(f.items)}
     if f.kind in ("plan_inconsistent", "plan_ambiguous"):
         # what to do about each: its own sentence where the catalogue has one, the rest named together
-        own = [a for a in (report_annexes.audit_sentence(w, x, "recommendation") for x in f.items) if a]
-        rest = [x for x in f.items if not report_annexes.audit_sentence(w, x, "recommendation")]
+        sentences = [(x, report_annexes.audit_sentence(w, x, "recommendation")) for x in f.items]
+        own = [a for _, a in sentences if a]
+        rest = [x for x, a in sentences if not a]
         if rest:
             own.append(w.t(f"recommendation.audit.{f.kind}", topics=w.join([report_annexes.audit_topic(w, x) for x in rest], "list.semicolon")))
         # after the plan period the actions are clauses of one sentence (recommendation.<kind>.after_plan)

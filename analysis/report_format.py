@@ -199,11 +199,16 @@ def fmt_date(value, language: str) -> str:
     return format_skeleton("yMMMMd" if len(text) == 10 else "yMMMM", day, locale="zh" if language == "zh" else "en")
 
 
+def _latest_access(provenance: dict) -> str | None:
+    """The latest access date of the registered sources (``accessed``, ISO day or month), None if none."""
+    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
+    return max((d for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)), default=None)
+
+
 def cutoff_year(provenance: dict) -> int | None:
     """The year of the data cut-off (:func:`data_cutoff`), None without access dates."""
-    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
-    years = [int(d[:4]) for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)]
-    return max(years) if years else None
+    latest = _latest_access(provenance)
+    return int(latest[:4]) if latest else None
 
 
 #: recommendations that look to the plan's own mid-term adjustment, and what they become when the sources
@@ -227,9 +232,8 @@ AFTER_THE_PLAN = {
 def data_cutoff(provenance: dict, language: str) -> str:
     """The data cut-off: the latest access date of the registered sources (``accessed``, a month or a
     day), written as :func:`fmt_date` writes it; ``—`` if none."""
-    dates = [str(s.get("accessed")) for s in provenance.get("sources", {}).values() if s.get("accessed")]
-    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", d)]
-    return fmt_date(max(dates), language) if dates else "—"
+    latest = _latest_access(provenance)
+    return fmt_date(latest, language) if latest else "—"
 
 
 def cutoff_words(provenance: dict, latest, year: int, language: str) -> str:
